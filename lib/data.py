@@ -1,0 +1,144 @@
+r"""Seeded synthetic data sets; nothing is downloaded (all chapters).
+
+Every generator takes an explicit ``numpy.random.Generator``. Binary labels are 0/1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validate import as_array, check_positive, check_positive_int, check_rng
+
+__all__ = [
+    "separable_blobs",
+    "overlapping_blobs",
+    "gaussian_classes",
+    "ryu_target",
+    "ryu_regression",
+    "regression_1d",
+]
+
+
+def separable_blobs(n, rng, *, margin=0.5, w=(1.0, 1.0), b=0.0, spread=1.5):
+    r"""A linearly separable 2-D set with a guaranteed margin (chapter 1).
+
+    Points are drawn from :math:`\mathcal N(0, \mathrm{spread}^2 I_2)`; those within
+    distance ``margin`` of the line :math:`w^\top x + b = 0` are pushed out to distance
+    ``margin`` along the normal, and labels are :math:`y = [w^\top x + b \ge 0]`.
+
+    Returns
+    -------
+    X : array, shape (n, 2)
+    y : array, shape (n,), values in {0, 1}
+    """
+    n = check_positive_int(n, "n")
+    check_rng(rng)
+    margin = check_positive(margin, "margin")
+    w = as_array(w, "w", ndim=1)
+    if w.shape != (2,):
+        raise ValueError(f"w must have shape (2,), got {w.shape}")
+    unit = w / np.linalg.norm(w)
+    X = spread * rng.standard_normal((n, 2))
+    dist = (X @ w + b) / np.linalg.norm(w)  # signed distance to the line
+    side = np.where(dist >= 0, 1.0, -1.0)
+    push = np.where(np.abs(dist) < margin, side * margin - dist, 0.0)
+    X = X + push[:, None] * unit
+    y = ((X @ w + b) >= 0).astype(float)
+    return X, y
+
+
+def overlapping_blobs(n, rng, *, distance=1.5, std=1.0):
+    r"""Two Gaussian classes :math:`\mathcal N(\pm\tfrac{d}{2}(1,1)/\sqrt2, \mathrm{std}^2 I)`
+    that overlap, so no line separates them (chapter 1). Half the points in each class.
+
+    Returns
+    -------
+    X : array, shape (n, 2)
+    y : array, shape (n,), values in {0, 1}
+    """
+    n = check_positive_int(n, "n")
+    check_rng(rng)
+    if n < 2:
+        raise ValueError(f"n must be at least 2 (one point per class), got {n}")
+    distance = check_positive(distance, "distance", allow_zero=True)
+    std = check_positive(std, "std")
+    y = (np.arange(n) % 2).astype(float)
+    centre = (distance / 2) * np.array([1.0, 1.0]) / np.sqrt(2)
+    X = std * rng.standard_normal((n, 2)) + np.where(y[:, None] == 1, centre, -centre)
+    return X, y
+
+
+def gaussian_classes(n, rng, mu0, mu1, cov, prior1=0.5):
+    r"""Samples of the LDA model (chapter 2): :math:`y\sim\mathrm{Bernoulli}(\pi_1)`,
+    :math:`x\mid y \sim \mathcal N(\mu_y, \Sigma)` with a shared covariance.
+
+    Returns
+    -------
+    X : array, shape (n, d)
+    y : array, shape (n,), values in {0, 1}
+    """
+    n = check_positive_int(n, "n")
+    check_rng(rng)
+    mu0 = as_array(mu0, "mu0", ndim=1)
+    mu1 = as_array(mu1, "mu1", ndim=1)
+    cov = as_array(cov, "cov", ndim=2)
+    d = mu0.shape[0]
+    if mu1.shape != (d,) or cov.shape != (d, d):
+        raise ValueError(f"mu1 must have shape ({d},) and cov ({d}, {d}), got {mu1.shape}, {cov.shape}")
+    prior1 = float(prior1)
+    if not 0.0 < prior1 < 1.0:
+        raise ValueError(f"prior1 must lie in (0, 1), got {prior1}")
+    L = np.linalg.cholesky(cov)  # raises LinAlgError if cov is not positive definite
+    y = (rng.random(n) < prior1).astype(float)
+    X = rng.standard_normal((n, d)) @ L.T + np.where(y[:, None] == 1, mu1, mu0)
+    return X, y
+
+
+def ryu_target(x):
+    r"""Ryu's target :math:`f_\star(x) = (x-2)\cos(4x)` (chapter 4)."""
+    x = np.asarray(x, dtype=float)
+    return (x - 2.0) * np.cos(4.0 * x)
+
+
+def ryu_regression(n, rng, noise=0.0):
+    r"""Ryu's problem 1/2 data: :math:`X_i\sim\mathcal N(0,1)`, :math:`Y_i = f_\star(X_i)`
+    plus :math:`\mathcal N(0, \mathrm{noise}^2)` label noise.
+
+    Returns
+    -------
+    X : array, shape (n, 1)
+    y : array, shape (n, 1)
+    """
+    n = check_positive_int(n, "n")
+    check_rng(rng)
+    noise = check_positive(noise, "noise", allow_zero=True)
+    X = rng.standard_normal((n, 1))
+    y = ryu_target(X)
+    if noise > 0:
+        y = y + noise * rng.standard_normal((n, 1))
+    return X, y
+
+
+def regression_1d(n, rng, f, *, low=-1.0, high=1.0, noise=0.0, grid=False):
+    r"""A 1-D regression set :math:`y = f(x) + \varepsilon` on :math:`[\mathrm{low}, \mathrm{high}]`.
+
+    ``grid=True`` places the inputs on an even grid instead of drawing them uniformly.
+
+    Returns
+    -------
+    X : array, shape (n, 1)
+    y : array, shape (n, 1)
+    """
+    n = check_positive_int(n, "n")
+    check_rng(rng)
+    if not callable(f):
+        raise TypeError(f"f must be callable, got {type(f).__name__}")
+    if not high > low:
+        raise ValueError(f"high must exceed low, got low={low}, high={high}")
+    noise = check_positive(noise, "noise", allow_zero=True)
+    x = np.linspace(low, high, n) if grid else np.sort(rng.uniform(low, high, n))
+    X = x[:, None]
+    y = np.asarray(f(X), dtype=float).reshape(n, 1)
+    if noise > 0:
+        y = y + noise * rng.standard_normal((n, 1))
+    return X, y

@@ -1,0 +1,109 @@
+r"""Linear classifiers: the perceptron (chapter 1), LDA and logistic regression (chapter 2).
+
+Labels are 0/1. The perceptron predicts :math:`\hat y = \mathrm{step}(w^\top x + b)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validate import as_matrix, check_labels, check_positive, check_positive_int, check_rng
+
+__all__ = ["perceptron_predict", "perceptron", "PerceptronResult"]
+
+
+def perceptron_predict(X, w, b):
+    r""":math:`\hat y_i = 1` if :math:`w^\top x_i + b \ge 0` else 0; ``X`` of shape (N, d)."""
+    X = as_matrix(X, "X")
+    w = np.asarray(w, dtype=float).reshape(-1)
+    if w.shape[0] != X.shape[1]:
+        raise ValueError(f"w must have shape ({X.shape[1]},) to match X, got {w.shape}")
+    return (X @ w + float(b) >= 0).astype(float)
+
+
+@dataclass
+class PerceptronResult:
+    """Outcome of :func:`perceptron`.
+
+    Attributes
+    ----------
+    w : array, shape (d,)
+    b : float
+    converged : bool
+        True if an epoch passed without a mistake.
+    epochs : int
+        Epochs run.
+    mistakes : array of int, shape (epochs,)
+        Number of updates (misclassified points) in every epoch.
+    path : array, shape (n_updates + 1, d + 1)
+        :math:`(w, b)` after every update, starting with the initial values.
+    """
+
+    w: np.ndarray
+    b: float
+    converged: bool
+    epochs: int
+    mistakes: np.ndarray
+    path: np.ndarray
+
+
+def perceptron(X, y, *, lr=1.0, max_epochs=100, rng=None, w0=None, b0=0.0):
+    r"""Rosenblatt's learning rule :cite:p:`rosenblatt1958perceptron`.
+
+    For each example in turn, :math:`\hat y = \mathrm{step}(w^\top x + b)` and
+
+    .. math::  w \leftarrow w + \eta\,(y - \hat y)\,x,\qquad b \leftarrow b + \eta\,(y - \hat y),
+
+    which changes the parameters only on a mistake. Stops after the first epoch without a
+    mistake (converged) or after ``max_epochs``.
+
+    Parameters
+    ----------
+    X : array, shape (N, d)
+    y : array, shape (N,), values in {0, 1}
+    lr : float
+        :math:`\eta > 0`.
+    max_epochs : int
+    rng : numpy.random.Generator, optional
+        If given, every epoch visits the examples in a fresh random order; otherwise in order.
+    w0 : array, shape (d,), optional
+        Initial weights (zeros by default).
+    b0 : float
+
+    Returns
+    -------
+    PerceptronResult
+    """
+    X = as_matrix(X, "X")
+    n, d = X.shape
+    y = check_labels(y, "y", (0, 1)).reshape(-1)
+    if y.shape[0] != n:
+        raise ValueError(f"y must have shape ({n},) to match X, got {y.shape}")
+    lr = check_positive(lr, "lr")
+    max_epochs = check_positive_int(max_epochs, "max_epochs")
+    if rng is not None:
+        check_rng(rng)
+    w = np.zeros(d) if w0 is None else np.array(w0, dtype=float).reshape(-1)
+    if w.shape != (d,):
+        raise ValueError(f"w0 must have shape ({d},), got {w.shape}")
+    b = float(b0)
+    path = [np.append(w, b)]
+    mistakes = []
+    converged = False
+    for _ in range(max_epochs):
+        order = rng.permutation(n) if rng is not None else range(n)
+        count = 0
+        for i in order:
+            err = y[i] - (1.0 if X[i] @ w + b >= 0 else 0.0)  # in {-1, 0, +1}
+            if err != 0.0:
+                w = w + lr * err * X[i]
+                b = b + lr * err
+                path.append(np.append(w, b))
+                count += 1
+        mistakes.append(count)
+        if count == 0:
+            converged = True
+            break
+    return PerceptronResult(w, b, converged, len(mistakes), np.array(mistakes), np.array(path))

@@ -1,0 +1,160 @@
+r"""Gradient descent and minibatch SGD (chapter 4).
+
+* :func:`gradient_descent` iterates :math:`\theta_{t+1} = \theta_t - \gamma\nabla f(\theta_t)`
+  on any differentiable function given its gradient, and returns the whole trajectory (the
+  1-D and 2-D examples of chapter 4).
+* :func:`train` fits an :class:`~lib.mlp.MLP` by full-batch gradient descent
+  (``batch_size=None``) or by minibatch SGD in the *shuffled cyclic* order: every epoch draws
+  a fresh permutation of the N examples and visits them in consecutive batches of size B (the
+  last batch is smaller when B does not divide N). One epoch is :math:`\lceil N/B\rceil` steps.
+
+The optimiser never mutates its inputs; it returns a new ``theta`` and a loss history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import losses as _losses
+from ._validate import as_array, check_finite, check_positive, check_positive_int, check_rng
+
+__all__ = ["gradient_descent", "train", "TrainResult"]
+
+
+def gradient_descent(grad, x0, lr, steps):
+    r"""Plain gradient descent on a function of a vector, keeping the trajectory.
+
+    Parameters
+    ----------
+    grad : callable
+        ``grad(x) -> array`` of the shape of ``x0``.
+    x0 : float or array, shape (d,)
+    lr : float
+        Step size :math:`\gamma > 0`.
+    steps : int
+        Number of updates.
+
+    Returns
+    -------
+    trajectory : array, shape (steps + 1, d)
+        :math:`\theta_0, \dots, \theta_T`. A diverging run is truncated before its first
+        non-finite iterate, so fewer than ``steps + 1`` rows come back.
+    """
+    if not callable(grad):
+        raise TypeError(f"grad must be callable, got {type(grad).__name__}")
+    x = as_array(np.atleast_1d(x0), "x0", ndim=1).copy()
+    lr = check_positive(lr, "lr")
+    steps = check_positive_int(steps, "steps", allow_zero=True)
+    traj = [x.copy()]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(steps):
+            x = x - lr * np.asarray(grad(x), dtype=float).reshape(x.shape)
+            if not np.all(np.isfinite(x)):
+                break
+            traj.append(x.copy())
+    return np.array(traj)
+
+
+@dataclass
+class TrainResult:
+    """Outcome of :func:`train`.
+
+    Attributes
+    ----------
+    theta : array, shape (p,)
+        Final parameters.
+    loss : array
+        With ``record="epoch"``: the full training loss before training and after every
+        epoch, shape (epochs + 1,). With ``record="step"``: the minibatch loss of every step.
+    steps : int
+        Number of parameter updates performed.
+    """
+
+    theta: np.ndarray
+    loss: np.ndarray
+    steps: int
+    extra: dict = field(default_factory=dict)
+
+
+def train(model, theta0, X, y, *, loss="mse", lr, epochs, batch_size=None, rng=None,
+          record="epoch", weight_decay=0.0):
+    r"""Train ``model`` by gradient descent (full batch) or shuffled-cyclic minibatch SGD.
+
+    Parameters
+    ----------
+    model : lib.mlp.MLP
+    theta0 : array, shape (p,)
+        Initial parameters (not modified).
+    X : array, shape (N, n_1)
+    y : array
+        Targets in the format ``loss`` expects.
+    loss : str or callable
+        A name from :data:`lib.losses.NAMES` or a loss with the same signature.
+    lr : float
+        Step size :math:`\gamma > 0`.
+    epochs : int
+        Number of passes over the data.
+    batch_size : int, optional
+        Minibatch size B; ``None`` means full-batch gradient descent (B = N).
+    rng : numpy.random.Generator
+        Needed for minibatches (the shuffles).
+    record : {"epoch", "step", None}
+        What goes into the loss history.
+    weight_decay : float
+        Adds :math:`\tfrac{\lambda}{2}\|\theta\|^2` to the objective (explicit regularization,
+        chapter 10). Default 0.
+
+    Returns
+    -------
+    TrainResult
+    """
+    theta = model.check_theta(theta0, "theta0").copy()
+    X = model._check_X(X)
+    n = X.shape[0]
+    loss_fn = _losses.get(loss)
+    lr = check_positive(lr, "lr")
+    epochs = check_positive_int(epochs, "epochs")
+    weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
+    if record not in ("epoch", "step", None):
+        raise ValueError(f"record must be 'epoch', 'step' or None, got {record!r}")
+    if batch_size is None:
+        batch_size = n
+    batch_size = check_positive_int(batch_size, "batch_size")
+    if batch_size > n:
+        raise ValueError(f"batch_size must be at most N = {n}, got {batch_size}")
+    if batch_size < n:
+        check_rng(rng)
+    y_arr = np.asarray(y)
+    if y_arr.ndim == 0 or y_arr.shape[0] != n:
+        raise ValueError(f"y must have one row per row of X ({n}), got shape {y_arr.shape}")
+    loss_fn(model._forward(model.layers(theta), X[:1]).output, y_arr[:1])  # validates y
+
+    layers = model.layers(theta)
+    grad = np.empty(model.num_params)
+    history = []
+    if record == "epoch":
+        history.append(loss_fn(model._forward(layers, X).output, y_arr)[0])
+    steps = 0
+    for _ in range(epochs):
+        order = rng.permutation(n) if batch_size < n else None
+        for start in range(0, n, batch_size):
+            if order is None:
+                xb, yb = X, y_arr
+            else:
+                idx = order[start:start + batch_size]
+                xb, yb = X[idx], y_arr[idx]
+            fp = model._forward(layers, xb)
+            value, delta = loss_fn(fp.output, yb)
+            model._backward(layers, fp, delta, grad)
+            if weight_decay:
+                grad += weight_decay * theta
+            theta -= lr * grad  # in place: the layer views follow
+            steps += 1
+            if record == "step":
+                history.append(value)
+        if record == "epoch":
+            history.append(loss_fn(model._forward(layers, X).output, y_arr)[0])
+    check_finite(theta, "theta after training (diverged: try a smaller lr)")
+    return TrainResult(theta=theta, loss=np.asarray(history), steps=steps)
