@@ -13,7 +13,7 @@ Conventions (also in the book's notation table)
 * **Rows are examples.** A batch ``X`` has shape ``(N, n_1)``; the code computes
   ``Z @ W.T + b``.
 * **Flat parameters.** ``theta`` is one vector of shape ``(p,)`` ordered
-  :math:`W_1, b_1, W_2, b_2, \dots`; :meth:`MLP.layers` gives views into it.
+  :math:`W_1, b_1, W_2, b_2, \dots`; :meth:`lib.mlp.MLP.layers` gives views into it.
 * **Explicit randomness.** Functions that draw take ``rng: numpy.random.Generator``; nothing
   in ``lib`` seeds a global generator.
 * **No mutation of inputs.** Optimisers return new parameters.

@@ -185,6 +185,7 @@ class Activation:
         return self.f(z)
 
 
+#: Names accepted by :func:`get`.
 NAMES = ("step", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "identity")
 
 

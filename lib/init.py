@@ -30,6 +30,7 @@ from ._validate import check_positive, check_rng
 
 __all__ = ["SCHEMES", "initialize", "weight_std"]
 
+#: Names accepted by :func:`initialize`.
 SCHEMES = ("normal", "xavier", "he", "operator_norm", "uniform")
 
 

@@ -156,7 +156,7 @@ def softmax_cross_entropy(u, y, reduction="mean"):
     yi = y.astype(int)
     logp = log_softmax(u)
     per = -logp[np.arange(n), yi]
-    grad = np.exp(logp)
+    grad = _exp_nonpos(logp)  # softmax(u), without underflow in exp
     grad[np.arange(n), yi] -= 1.0
     return _reduce(per, grad, reduction)
 
@@ -198,6 +198,7 @@ def l1(u, y, reduction="mean"):
     return _reduce(np.abs(r).sum(axis=1), np.sign(r), reduction)
 
 
+#: Names accepted by :func:`get`.
 NAMES = ("mse", "logistic", "cross_entropy", "hinge", "huber", "l1")
 _TABLE = {
     "mse": mse,
