@@ -1,4 +1,5 @@
-r"""Linear classifiers: the perceptron (chapter 1), LDA and logistic regression (chapter 2).
+r"""Linear classifiers: the perceptron (chapter 1). LDA and logistic regression are in
+:mod:`lib.discriminant` (chapter 2).
 
 Labels are 0/1. The perceptron predicts :math:`\hat y = \mathrm{step}(w^\top x + b)`.
 """

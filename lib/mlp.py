@@ -159,7 +159,7 @@ class MLP:
             theta = self.check_theta(theta)
         return [
             (theta[a:b].reshape(shape), theta[b:c])
-            for (a, b, c), shape in zip(self._offsets, self.shapes)
+            for (a, b, c), shape in zip(self._offsets, self.shapes, strict=True)
         ]
 
     def flatten(self, layers) -> np.ndarray:
@@ -167,7 +167,7 @@ class MLP:
         if len(layers) != self.n_layers:
             raise ValueError(f"layers must hold {self.n_layers} (W, b) pairs, got {len(layers)}")
         parts = []
-        for j, ((W, b), shape) in enumerate(zip(layers, self.shapes)):
+        for j, ((W, b), shape) in enumerate(zip(layers, self.shapes, strict=True)):
             W = as_array(W, f"W_{j + 1}", ndim=2)
             b = as_array(b, f"b_{j + 1}", ndim=1)
             if W.shape != shape or b.shape != (shape[0],):
@@ -184,7 +184,7 @@ class MLP:
 
     def param_name(self, index: int) -> str:
         """Human-readable name of entry ``index`` of ``theta``, e.g. ``'W_2[3, 0]'``."""
-        for j, ((a, b, c), (m, k)) in enumerate(zip(self._offsets, self.shapes)):
+        for j, ((a, b, c), (_m, k)) in enumerate(zip(self._offsets, self.shapes, strict=True)):
             if a <= index < b:
                 r, s = divmod(index - a, k)
                 return f"W_{j + 1}[{r}, {s}]"

@@ -1,0 +1,107 @@
+"""Training speed of lib vs PyTorch (CPU, eager) on Ryu's problem 1, exactly as specified.
+
+Sigmoid MLP (1, 64, 64, 1), f*(x) = (x - 2) cos(4x), X ~ N(0, 1), N = 512, batch 128,
+step 0.1, 1000 epochs (4000 SGD steps, shuffled cyclic), weights N(0, 1), biases 0.03,
+loss (1/2) MSE, float64, one thread each, same data, same initial weights, same batches.
+
+Run: python benchmarks/ryu_problem1.py [--repeats 5]
+The last line printed is ``lib/torch time ratio: X.XX``.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from _common import load_torch, machine_line, matmul_rate, median_time
+
+import numpy as np  # noqa: I001  (imported after _common sets the thread counts)
+
+import lib
+
+N, BATCH, LR, EPOCHS, WIDTHS, SEED = 512, 128, 0.1, 1000, (1, 64, 64, 1), 0
+
+
+def problem():
+    rng = np.random.default_rng(SEED)
+    X, y = lib.data.ryu_regression(N, rng)
+    model = lib.MLP(WIDTHS, "sigmoid")
+    theta0 = model.init(rng, "normal", bias=0.03)
+    return model, theta0, X, y
+
+
+def run_lib(model, theta0, X, y):
+    return lib.train(model, theta0, X, y, loss="mse", lr=LR, epochs=EPOCHS,
+                     batch_size=BATCH, rng=np.random.default_rng(SEED + 1), record="step")
+
+
+def run_torch(torch, model, theta0, X, y):
+    layers = []
+    for j, (W, b) in enumerate(model.layers(theta0)):
+        lin = torch.nn.Linear(W.shape[1], W.shape[0]).double()
+        with torch.no_grad():
+            lin.weight.copy_(torch.from_numpy(W))
+            lin.bias.copy_(torch.from_numpy(b))
+        layers.append(lin)
+        if j < model.n_layers - 1:
+            layers.append(torch.nn.Sigmoid())
+    net = torch.nn.Sequential(*layers)
+    opt = torch.optim.SGD(net.parameters(), lr=LR)
+    mse = torch.nn.MSELoss()
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+    perm_rng = np.random.default_rng(SEED + 1)  # the same shuffles as lib.train
+    losses = []
+    for _ in range(EPOCHS):
+        order = torch.from_numpy(perm_rng.permutation(N))
+        for start in range(0, N, BATCH):
+            idx = order[start:start + BATCH]
+            opt.zero_grad(set_to_none=True)
+            loss = 0.5 * mse(net(Xt[idx]), yt[idx])  # (1/2)-MSE of Ryu's homework
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+    theta = np.concatenate([p.detach().numpy().ravel() for p in net.parameters()])
+    return theta, np.array(losses)
+
+
+def flops_per_run(model):
+    """Multiply-add FLOPs of forward + backward matmuls over all steps (elementwise work excluded)."""
+    fwd = sum(2 * BATCH * m * k for m, k in model.shapes)
+    bwd = sum(2 * BATCH * m * k for m, k in model.shapes)  # dL/dW_j
+    bwd += sum(2 * BATCH * m * k for m, k in model.shapes[1:])  # delta_j (not needed for layer 1)
+    return (fwd + bwd) * EPOCHS * (N // BATCH)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    print(machine_line())
+    model, theta0, X, y = problem()
+    print(f"model: {model}, {EPOCHS} epochs x {N // BATCH} steps = {EPOCHS * N // BATCH} SGD steps")
+
+    t_lib, all_lib, res = median_time(lambda: run_lib(model, theta0, X, y), args.repeats)
+    print(f"lib:   median {t_lib:.3f} s over {args.repeats} runs "
+          f"(min {min(all_lib):.3f}, max {max(all_lib):.3f}); final minibatch loss {res.loss[-1]:.6f}")
+
+    rate = matmul_rate(BATCH, 64, 64)
+    flops = flops_per_run(model)
+    print(f"matmul FLOPs of the run: {flops / 1e9:.2f} GFLOP; measured (128x64)@(64x64) rate "
+          f"{rate / 1e9:.2f} GFLOP/s -> matmul-bound limit {flops / rate:.3f} s; "
+          f"lib takes {t_lib / (flops / rate):.1f}x that limit")
+
+    torch = load_torch()
+    if torch is None:
+        print("PyTorch is not installed (pip install torch==2.13.0): only lib's time is reported")
+        print("lib/torch time ratio: n/a")
+        return
+    t_torch, all_torch, (theta_t, loss_t) = median_time(
+        lambda: run_torch(torch, model, theta0, X, y), args.repeats)
+    print(f"torch {torch.__version__}: median {t_torch:.3f} s over {args.repeats} runs "
+          f"(min {min(all_torch):.3f}, max {max(all_torch):.3f}); final minibatch loss {loss_t[-1]:.6f}")
+    print(f"same trajectory: max |theta_lib - theta_torch| = {np.max(np.abs(res.theta - theta_t)):.2e}, "
+          f"max |loss_lib - loss_torch| = {np.max(np.abs(res.loss - loss_t)):.2e}")
+    print(f"lib/torch time ratio: {t_lib / t_torch:.2f}")
+
+
+if __name__ == "__main__":
+    main()

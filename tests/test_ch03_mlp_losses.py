@@ -1,0 +1,104 @@
+"""The claims of chapter 3 (the multi-layer perceptron and its losses), checked independently."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lib import MLP, activations, discriminant, gradcheck, losses, widgets
+
+
+def test_louppe_and_giselsson_notations_agree():
+    rng = np.random.default_rng(0)
+    widths = (3, 4, 4, 2)
+    Ws = [rng.normal(size=(widths[k], widths[k + 1])) for k in range(3)]
+    bs = [rng.normal(size=widths[k + 1]) for k in range(3)]
+    X = rng.normal(size=(5, 3))
+    h = X.T
+    for W, b in zip(Ws, bs, strict=True):
+        h = activations.sigmoid(W.T @ h + b[:, None])
+    net = MLP(widths, "sigmoid")
+    theta = net.flatten([(W.T, b) for W, b in zip(Ws, bs, strict=True)])
+    assert np.allclose(activations.sigmoid(net.predict(theta, X)), h.T, atol=1e-14)
+
+
+def test_softmax_ce_is_multiclass_logistic_loss():
+    rng = np.random.default_rng(1)
+    U, y = rng.normal(scale=3, size=(6, 4)), rng.integers(0, 4, size=6)
+    P = np.exp(U) / np.exp(U).sum(axis=1, keepdims=True)
+    v, g = losses.softmax_cross_entropy(U, y, "none")
+    assert np.allclose(v, -np.log(P[np.arange(6), y]), rtol=1e-12)
+    gradcheck.check_gradient(lambda u: losses.softmax_cross_entropy(u.reshape(6, 4), y, "sum")[0],
+                             g.ravel(), U.ravel(), tol=1e-8)
+
+
+def test_likelihoods_give_losses():
+    rng = np.random.default_rng(2)
+    u, y, s = rng.normal(size=10), rng.normal(size=10), 0.7
+    nll = -np.log(np.exp(-(y - u) ** 2 / (2 * s**2)) / np.sqrt(2 * np.pi * s**2)).sum()
+    assert np.isclose(nll, losses.mse(u, y, "sum")[0] / s**2 + 5 * np.log(2 * np.pi * s**2))
+
+
+def test_ryu_p3_stable_cross_entropy():
+    big = np.array([[1e4, -1e4, 0.0]])
+    with np.errstate(all="raise"):
+        vals = [losses.softmax_cross_entropy(big, [y])[0] for y in range(3)]
+    assert np.allclose(vals, [0.0, 2e4, 1e4])
+    lam = np.linspace(0, 60, 61)
+    v = losses.softmax_cross_entropy(lam[:, None] * np.eye(10)[0], np.zeros(61, int), "none")[0]
+    assert np.allclose(v, np.log1p(9 * np.exp(-lam)), rtol=1e-12) and np.all(v > 0)
+    assert np.all(np.diff(v) < 0)
+
+
+def test_parameter_counts():
+    assert MLP((1, 64, 64, 1), "sigmoid").num_params == (64 + 64) + (64**2 + 64) + (64 + 1) == 4353
+    assert MLP((1, 5, 5, 5, 1, 1), "leaky_relu").num_params == 78
+
+
+def test_last_layer_problem_is_convex_full_problem_is_not():
+    rng = np.random.default_rng(5)
+    X = rng.uniform(-2, 2, size=(80, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(float)
+    net = MLP((2, 6, 6, 1), "tanh")
+    th = net.init(rng, "uniform")
+    Phi = net.forward(th, X).z[-2]
+
+    def g_last(t):
+        return np.append(*discriminant.logistic_loss(t[:-1], t[-1], Phi, y)[1:])
+
+    def hess(grad, t, eps=1e-5):
+        H = np.column_stack([(grad(t + eps * e) - grad(t - eps * e)) / (2 * eps)
+                             for e in np.eye(t.size)])
+        return (H + H.T) / 2
+
+    for t in 3 * rng.normal(size=(3, 7)):
+        assert np.linalg.eigvalsh(hess(g_last, t)).min() > -1e-8
+    H_full = hess(lambda t: net.loss_and_grad(t, X, y, loss="logistic")[1], th)
+    assert np.linalg.eigvalsh(H_full).min() < -1e-3
+
+
+def test_ryu_p4_derivative_of_max():
+    fs = [np.sin, np.cos, lambda t: 0.3 * t]
+    dfs = [np.cos, lambda t: -np.sin(t), lambda t: 0.3 * np.ones_like(t)]
+    x = np.linspace(-4, 4, 401)
+    vals = np.array([f(x) for f in fs])
+    top = np.sort(vals, axis=0)
+    ok = top[-1] - top[-2] > 1e-3
+    idx = vals.argmax(axis=0)
+    act = np.array([dfs[i](t) for i, t in zip(idx, x, strict=True)])
+    fmax = lambda t: np.max([f(t) for f in fs], axis=0)  # noqa: E731
+    fd = (fmax(x + 1e-6) - fmax(x - 1e-6)) / 2e-6
+    assert np.max(np.abs(fd[ok] - act[ok])) < 1e-8
+    x0 = np.pi / 4
+    assert np.isclose((fmax(x0 + 1e-7) - fmax(x0)) / 1e-7, np.cos(x0), atol=1e-5)
+    assert np.isclose((fmax(x0) - fmax(x0 - 1e-7)) / 1e-7, -np.sin(x0), atol=1e-5)
+
+
+def test_kinks_explorer_callback():
+    ex = widgets.kinks_explorer()
+    img, txt = ex.image.value, ex.text.value
+    ex.controls["activation"].value = "tanh"
+    assert ex.image.value != img and ex.text.value != txt
+    img, txt = ex.image.value, ex.text.value
+    ex.controls["activation"].value = "relu"
+    ex.controls["seed"].value = 3
+    assert ex.image.value != img and ex.text.value != txt
