@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import argparse
 
-from _common import load_torch, machine_line, matmul_rate, median_time
-
-import numpy as np  # noqa: I001  (imported after _common sets the thread counts)
+# _common must come first: it sets the BLAS thread counts before numpy is imported.
+from _common import load_torch, machine_line, matmul_rate, median_time  # noqa: I001
+import numpy as np
 
 import lib
 
@@ -29,25 +29,27 @@ def problem():
     return model, theta0, X, y
 
 
-def run_lib(model, theta0, X, y):
+def run_lib(model, theta0, X, y, dtype=np.float64):
     return lib.train(model, theta0, X, y, loss="mse", lr=LR, epochs=EPOCHS,
-                     batch_size=BATCH, rng=np.random.default_rng(SEED + 1), record="step")
+                     batch_size=BATCH, rng=np.random.default_rng(SEED + 1), record="step",
+                     dtype=dtype)
 
 
-def run_torch(torch, model, theta0, X, y):
+def run_torch(torch, model, theta0, X, y, dtype="float64"):
+    torch_dtype = getattr(torch, dtype)
     layers = []
     for j, (W, b) in enumerate(model.layers(theta0)):
-        lin = torch.nn.Linear(W.shape[1], W.shape[0]).double()
+        lin = torch.nn.Linear(W.shape[1], W.shape[0]).to(torch_dtype)
         with torch.no_grad():
-            lin.weight.copy_(torch.from_numpy(W))
-            lin.bias.copy_(torch.from_numpy(b))
+            lin.weight.copy_(torch.from_numpy(W.astype(dtype)))
+            lin.bias.copy_(torch.from_numpy(b.astype(dtype)))
         layers.append(lin)
         if j < model.n_layers - 1:
             layers.append(torch.nn.Sigmoid())
     net = torch.nn.Sequential(*layers)
     opt = torch.optim.SGD(net.parameters(), lr=LR)
     mse = torch.nn.MSELoss()
-    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+    Xt, yt = torch.from_numpy(X.astype(dtype)), torch.from_numpy(y.astype(dtype))
     perm_rng = np.random.default_rng(SEED + 1)  # the same shuffles as lib.train
     losses = []
     for _ in range(EPOCHS):
@@ -59,7 +61,8 @@ def run_torch(torch, model, theta0, X, y):
             loss.backward()
             opt.step()
             losses.append(loss.item())
-    theta = np.concatenate([p.detach().numpy().ravel() for p in net.parameters()])
+    theta = np.concatenate([p.detach().numpy().ravel().astype(np.float64)
+                            for p in net.parameters()])
     return theta, np.array(losses)
 
 
@@ -74,12 +77,16 @@ def flops_per_run(model):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--dtype", choices=["float64", "float32"], default="float64",
+                        help="precision used by both lib and torch (default float64)")
     args = parser.parse_args()
     print(machine_line())
     model, theta0, X, y = problem()
-    print(f"model: {model}, {EPOCHS} epochs x {N // BATCH} steps = {EPOCHS * N // BATCH} SGD steps")
+    print(f"model: {model}, {EPOCHS} epochs x {N // BATCH} steps = {EPOCHS * N // BATCH} "
+          f"SGD steps, {args.dtype}")
 
-    t_lib, all_lib, res = median_time(lambda: run_lib(model, theta0, X, y), args.repeats)
+    t_lib, all_lib, res = median_time(
+        lambda: run_lib(model, theta0, X, y, np.dtype(args.dtype)), args.repeats)
     print(f"lib:   median {t_lib:.3f} s over {args.repeats} runs "
           f"(min {min(all_lib):.3f}, max {max(all_lib):.3f}); final minibatch loss {res.loss[-1]:.6f}")
 
@@ -95,10 +102,11 @@ def main():
         print("lib/torch time ratio: n/a")
         return
     t_torch, all_torch, (theta_t, loss_t) = median_time(
-        lambda: run_torch(torch, model, theta0, X, y), args.repeats)
+        lambda: run_torch(torch, model, theta0, X, y, args.dtype), args.repeats)
     print(f"torch {torch.__version__}: median {t_torch:.3f} s over {args.repeats} runs "
           f"(min {min(all_torch):.3f}, max {max(all_torch):.3f}); final minibatch loss {loss_t[-1]:.6f}")
-    print(f"same trajectory: max |theta_lib - theta_torch| = {np.max(np.abs(res.theta - theta_t)):.2e}, "
+    gap = np.max(np.abs(res.theta.astype(np.float64) - theta_t))
+    print(f"same trajectory: max |theta_lib - theta_torch| = {gap:.2e}, "
           f"max |loss_lib - loss_torch| = {np.max(np.abs(res.loss - loss_t)):.2e}")
     print(f"lib/torch time ratio: {t_lib / t_torch:.2f}")
 

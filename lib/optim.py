@@ -118,7 +118,7 @@ def train(model, theta0, X, y, *, loss="mse", lr, epochs, batch_size=None, rng=N
     -----
     Each step is the forward pass, the loss, the backward pass (delta recursion) and the update
     :math:`\theta \leftarrow \theta - \gamma(\nabla\mathcal L_B(\theta) + \lambda\theta)`,
-    computed in preallocated buffers (:mod:`lib._workspace`); the result equals that of
+    computed in preallocated buffers (``lib._workspace``); the result equals that of
     :meth:`lib.mlp.MLP.loss_and_grad` steps to rounding.
     """
     theta = model.check_theta(theta0, "theta0").astype(dtype, copy=True)

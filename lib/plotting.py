@@ -10,16 +10,6 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = [
-    "COLORS",
-    "use_book_style",
-    "new_figure",
-    "scatter_classes",
-    "decision_line",
-    "loss_curve",
-    "computational_graph",
-]
-
 # Okabe-Ito palette: distinguishable with the common forms of colour blindness.
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 
@@ -138,3 +128,332 @@ def computational_graph(ax, nodes, edges, *, radius=0.32, fontsize=11):
     ax.set_aspect("equal")
     ax.axis("off")
     return ax
+
+
+# --- chapter 2: LDA and logistic regression ---
+def probability_map(ax, prob, *, xlim, ylim, n=200, levels=11, cmap="RdBu_r", colorbar=True):
+    r"""Filled contours of a probability :math:`p(y=1\mid x)` over a 2-D box (chapter 2).
+
+    Parameters
+    ----------
+    prob : callable
+        ``prob(X) -> array (N,)`` for points ``X`` of shape (N, 2).
+    xlim, ylim : (float, float)
+    """
+    gx, gy = np.meshgrid(np.linspace(*xlim, n), np.linspace(*ylim, n))
+    P = np.asarray(prob(np.column_stack([gx.ravel(), gy.ravel()]))).reshape(gx.shape)
+    cs = ax.contourf(gx, gy, P, levels=np.linspace(0, 1, levels), cmap=cmap, alpha=0.35)
+    if colorbar:
+        ax.figure.colorbar(cs, ax=ax, label=r"$p(y=1\mid x)$", shrink=0.85)
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    return ax
+
+
+def gaussian_ellipse(ax, mu, cov, *, nsig=2.0, color="k", **kw):
+    r"""Draw the ellipse :math:`(x-\mu)^\top\Sigma^{-1}(x-\mu) = \mathrm{nsig}^2` (chapter 2)."""
+    mu = np.asarray(mu, dtype=float)
+    vals, vecs = np.linalg.eigh(np.asarray(cov, dtype=float))
+    t = np.linspace(0, 2 * np.pi, 200)
+    circle = np.stack([np.cos(t), np.sin(t)])
+    pts = mu[:, None] + nsig * vecs @ (np.sqrt(vals)[:, None] * circle)
+    ax.plot(pts[0], pts[1], color=color, **kw)
+    return ax
+
+
+# --- chapter 5: backpropagation ---
+def annotated_graph(ax, graph, values=None, adjoints=None, current=None, *, radius=0.38,
+                    fontsize=11, title=None):
+    r"""Draw a :class:`lib.backprop.ScalarGraph` with stored values and adjoints (chapter 5).
+
+    Inputs are drawn white, operations blue (the output is the last operation). Under each
+    node: its forward value :math:`u_i`; above it: its adjoint :math:`\bar u_i` when known.
+    The node ``current`` (being visited by the backward pass) gets a thick orange ring, and
+    the edges to its parents turn orange.
+    """
+    from matplotlib.patches import Circle
+
+    nodes = {nd.name: (nd.pos[0], nd.pos[1], "input" if nd.op == "input" else "op", nd.label)
+             for nd in graph.nodes}
+    edges = [(p, nd.name) for nd in graph.nodes for p in nd.parents]
+    computational_graph(ax, nodes, edges, radius=radius, fontsize=fontsize)
+    if current is not None:
+        x, y = graph.by_name[current].pos
+        ax.add_patch(Circle((x, y), radius * 1.12, fill=False, lw=3.0, ec=COLORS[4], zorder=4))
+        for p in graph.by_name[current].parents:
+            (xa, ya), (xb, yb) = graph.by_name[p].pos, (x, y)
+            ax.annotate("", xy=(xa, ya), xytext=(xb, yb), zorder=1,
+                        arrowprops={"arrowstyle": "-|>", "color": COLORS[4], "lw": 2.2,
+                                    "shrinkA": 14, "shrinkB": 14})
+    for nd in graph.nodes:
+        x, y = nd.pos
+        if values is not None and nd.name in values:
+            ax.text(x, y - radius - 0.08, f"{nd.name} = {values[nd.name]:.3f}", ha="center",
+                    va="top", fontsize=fontsize - 2, color="0.2")
+        if adjoints is not None and nd.name in adjoints:
+            ax.text(x, y + radius + 0.08, f"adj = {adjoints[nd.name]:.3f}", ha="center",
+                    va="bottom", fontsize=fontsize - 2, color=COLORS[1])
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def layer_norms(ax, norms, *, first=1, label=None, xlabel="layer $j$", ylabel=None,
+                log=True, **kw):
+    r"""Plot one norm per layer (e.g. :math:`\|\delta_j\|_2`) against the layer index, from
+    ``first`` on, with markers; log scale by default (chapters 5 and 6)."""
+    norms = np.asarray(norms, dtype=float)
+    js = np.arange(first, first + norms.size)
+    ax.plot(js, norms, marker="o", label=label, **kw)
+    if log and np.all(norms > 0):
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    ax.set_xticks(js if js.size <= 16 else js[:: max(1, js.size // 8)])
+    return ax
+
+
+# --- chapter 4: gradient descent and SGD ---
+def gd_path_1d(ax, f, path, *, xlim, color=None, label=None, n=400, curve=True, annotate=True):
+    r"""Draw a 1-D function and gradient-descent iterates :math:`x_0, x_1, \dots` on its graph.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x)`` for ``x`` of shape ``(n, 1)`` (an :class:`lib.objectives.Objective`'s ``f``).
+    path : array, shape (T + 1,) or (T + 1, 1)
+        Iterates; those outside ``xlim`` are not drawn.
+    xlim : (float, float)
+    curve : bool
+        Draw the graph of ``f`` (turn off when overlaying several runs).
+    """
+    color = color or COLORS[1]
+    xs = np.linspace(*xlim, n)
+    if curve:
+        ax.plot(xs, f(xs[:, None]), color="0.25", lw=1.6, zorder=1)
+    p = np.asarray(path, dtype=float).reshape(-1)
+    p = p[(p >= xlim[0]) & (p <= xlim[1])]
+    if p.size:
+        fp = f(p[:, None])
+        ax.plot(p, fp, color=color, lw=0.9, alpha=0.7, zorder=2)
+        ax.scatter(p, fp, s=22, color=color, zorder=3, edgecolor="white", linewidth=0.5,
+                   label=label)
+        if annotate:
+            ax.scatter(p[:1], fp[:1], s=70, marker="o", facecolor="none", edgecolor="k",
+                       zorder=4, label="start $x_0$")
+    ax.set_xlim(xlim)
+    ax.set_xlabel(r"$x$")
+    ax.set_ylabel(r"$f(x)$")
+    return ax
+
+
+def gd_paths_2d(ax, f, paths, *, xlim, ylim, labels=None, colors=None, levels=14, n=160,
+                minimum=None, markers=True):
+    r"""Contours of a 2-parameter function with optimisation trajectories drawn on them.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(theta)`` for ``theta`` of shape ``(..., 2)``, returning shape ``(...)``.
+    paths : list of arrays, each of shape (T_k + 1, 2)
+    xlim, ylim : (float, float)
+    levels : int or array
+        Contour levels; an int gives levels spaced evenly in :math:`\sqrt{f - \min f}`
+        (near-elliptic contours for a quadratic).
+    minimum : array, shape (2,), optional
+        Marked with a star.
+    """
+    colors = colors or COLORS[1:]
+    gx, gy = np.meshgrid(np.linspace(*xlim, n), np.linspace(*ylim, n))
+    F = f(np.stack([gx, gy], axis=-1))
+    if np.isscalar(levels) or np.ndim(levels) == 0:
+        lo, hi = float(F.min()), float(F.max())
+        levels = lo + (hi - lo) * np.linspace(0, 1, int(levels) + 1)[1:] ** 2
+    ax.contour(gx, gy, F, levels=levels, colors="0.6", linewidths=0.8)
+    for k, path in enumerate(paths):
+        path = np.asarray(path, dtype=float)
+        lab = labels[k] if labels else None
+        c = colors[k % len(colors)]
+        ax.plot(path[:, 0], path[:, 1], color=c, lw=1.3, label=lab,
+                marker="o" if markers else None, ms=2.5)
+        ax.plot(*path[0], marker="o", ms=7, mfc="none", mec="k")
+    if minimum is not None:
+        ax.plot(*np.asarray(minimum).reshape(2), marker="*", ms=13, color="k", ls="none",
+                label="minimum")
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    return ax
+
+
+def excess_error_bars(ax, degrees, app, est, opt, *, total=None, width=0.8):
+    r"""Stacked bars of :math:`\mathcal E_{app}`, :math:`\mathcal E_{est}` and
+    :math:`\mathcal E_{opt}` per hypothesis class (chapter 4), with the total as markers.
+
+    A negative :math:`\mathcal E_{opt}` is drawn downwards from the top of the other two.
+    """
+    degrees = np.asarray(degrees)
+    app, est, opt = (np.asarray(a, dtype=float) for a in (app, est, opt))
+    ax.bar(degrees, app, width, color=COLORS[0], label=r"approximation $\mathcal{E}_{app}$")
+    ax.bar(degrees, est, width, bottom=app, color=COLORS[4],
+           label=r"estimation $\mathcal{E}_{est}$")
+    ax.bar(degrees, opt, width, bottom=app + est, color=COLORS[3], alpha=0.85,
+           label=r"optimization $\mathcal{E}_{opt}$")
+    if total is not None:
+        ax.plot(degrees, total, "k_", ms=16, mew=2, ls="none", label="total excess error")
+    ax.set_xticks(degrees)
+    ax.set_xlabel("polynomial degree $d$ (size of the class)")
+    ax.set_ylabel("risk above the Bayes risk")
+    return ax
+
+
+# --- chapter 6: vanishing gradients and activation functions ---
+def activation_curves(ax_value, ax_deriv, names, *, z=None, alpha=None):
+    """Plot activations (left axis) and their derivatives (right axis) from lib.activations.
+
+    Parameters
+    ----------
+    ax_value, ax_deriv : matplotlib Axes
+    names : sequence of str
+        Names of :data:`lib.activations.NAMES`.
+    z : array, optional
+        Grid of inputs (default 801 points in [-4, 4]).
+    alpha : dict, optional
+        ``name -> alpha`` for LeakyReLU/ELU (e.g. ``{"leaky_relu": 0.1}``).
+    """
+    from . import activations as _act
+
+    z = np.linspace(-4, 4, 801) if z is None else np.asarray(z, dtype=float)
+    alpha = alpha or {}
+    for k, name in enumerate(names):
+        a = _act.get(name, alpha.get(name))
+        style = {"color": COLORS[k % len(COLORS)], "lw": 2}
+        ax_value.plot(z, a.f(z), label=name, **style)
+        ax_deriv.plot(z, a.df(z), label=name, **style)
+    ax_value.set_xlabel("$z$")
+    ax_value.set_ylabel(r"$\sigma(z)$")
+    ax_deriv.set_xlabel("$z$")
+    ax_deriv.set_ylabel(r"$\sigma'(z)$")
+    return ax_value, ax_deriv
+
+
+def layer_histograms(ax, arrays, *, bins=80, limit=None, labels=None, cmap="viridis"):
+    """Normalised histograms of the entries of several arrays, one step curve per layer.
+
+    The Glorot and Bengio figure: ``arrays[j]`` holds the gradient entries of layer j+1;
+    colours run from dark (first layer) to light (last layer). ``limit`` fixes the symmetric
+    range ``[-limit, limit]`` (default: the largest absolute entry).
+    """
+    arrays = [np.asarray(a, dtype=float).ravel() for a in arrays]
+    if limit is None:
+        limit = max(float(np.max(np.abs(a))) for a in arrays) or 1.0
+    edges = np.linspace(-limit, limit, bins + 1)
+    colors = plt.get_cmap(cmap)(np.linspace(0.0, 0.9, len(arrays)))
+    labels = labels or [f"layer {j + 1}" for j in range(len(arrays))]
+    for a, c, lab in zip(arrays, colors, labels, strict=True):
+        hist, _ = np.histogram(np.clip(a, -limit, limit), bins=edges)
+        ax.stairs(hist / max(a.size, 1), edges, color=c, lw=1.6, label=lab)
+    ax.set_xlim(-limit, limit)
+    ax.set_xlabel("entry of $\\partial L/\\partial W_j$")
+    ax.set_ylabel("fraction of entries")
+    return ax
+
+
+def per_layer(ax, values, *, label=None, start=1, log=True, xlabel="layer $j$",
+              ylabel=None, **kw):
+    """Plot one value per layer (norms, gains) against the layer index, markers on."""
+    values = np.asarray(values, dtype=float)
+    ax.plot(np.arange(start, start + values.size), values, marker="o", ms=3.5, label=label,
+            **kw)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    return ax
+
+
+# --- chapter 10: generalization ---
+def loss_contour(ax, t1, t2, F, *, levels=20, log=True, cmap="viridis"):
+    r"""Filled contours of a loss slice ``F[k, l]`` at :math:`(t_1[l], t_2[k])` (chapter 10).
+
+    With ``log=True`` the colours show :math:`\log_{10} F`, so both the basin and the steep
+    walls stay visible; the centre :math:`(0, 0)` is marked.
+    """
+    F = np.asarray(F, dtype=float)
+    Z = np.log10(np.maximum(F, 1e-300)) if log else F
+    cs = ax.contourf(t1, t2, Z, levels=levels, cmap=cmap)
+    ax.figure.colorbar(cs, ax=ax, label=r"$\log_{10}$ loss" if log else "loss")
+    ax.plot([0], [0], marker="*", color="w", markersize=10, markeredgecolor="k")
+    ax.set_xlabel("$t_1$")
+    ax.set_ylabel("$t_2$")
+    ax.grid(False)
+    return ax
+
+
+# --- chapter 3: the multi-layer perceptron and its losses ---
+def piecewise_curve(ax, x, y, kinks=(), *, label=None, color=None, kink_color="0.45", **kw):
+    """Plot a 1-D network output and mark its kinks with thin vertical lines (chapter 3).
+
+    Parameters
+    ----------
+    x, y : array, shape (N,)
+    kinks : array, shape (K,)
+        Points to mark (e.g. from :func:`lib.piecewise.kinks_1d`).
+    """
+    color = color or COLORS[0]
+    kinks = np.asarray(kinks, dtype=float).reshape(-1)
+    for i, k in enumerate(kinks):
+        ax.axvline(k, color=kink_color, lw=0.8, ls=":", zorder=0,
+                   label=f"kinks ({kinks.size})" if i == 0 else None)
+    ax.plot(x, y, color=color, label=label, **kw)
+    ax.set_xlabel("$x$")
+    ax.set_ylabel(r"$m(x;\theta)$")
+    return ax
+
+
+# --- chapter 8: residual networks ---
+def depth_comparison(depths, X, y, xs, curves, *, kind="fit", labels=("plain", "residual"),
+                     title=None):
+    r"""One panel per depth comparing network variants (chapter 8).
+
+    Parameters
+    ----------
+    depths : sequence of int
+        Number of width-5 hidden layers of each column (the "k" of "k x 5, 1, 1").
+    X, y : arrays, shape (N, 1)
+        Training data (drawn as points when ``kind="fit"``).
+    xs : array, shape (M,)
+        Evaluation grid for the fits (ignored when ``kind="loss"``).
+    curves : dict
+        ``curves[label][i]`` is the fit on ``xs`` (``kind="fit"``) or the training-loss
+        history (``kind="loss"``) of variant ``label`` at ``depths[i]``.
+    kind : {"fit", "loss"}
+
+    Returns
+    -------
+    fig, axes
+    """
+    if kind not in ("fit", "loss"):
+        raise ValueError(f"kind must be 'fit' or 'loss', got {kind!r}")
+    n = len(depths)
+    fig, axes = plt.subplots(1, n, figsize=(2.7 * n, 2.9), sharey=True, squeeze=False)
+    axes = axes[0]
+    styles = {labels[0]: dict(color=COLORS[1], ls="-"), labels[1]: dict(color=COLORS[0], ls="--")}
+    for i, (ax, k) in enumerate(zip(axes, depths, strict=True)):
+        if kind == "fit":
+            ax.scatter(np.ravel(X), np.ravel(y), s=9, color="0.45", zorder=1, label="data")
+        for lab in labels:
+            vals = np.asarray(curves[lab][i], dtype=float)
+            if kind == "fit":
+                ax.plot(xs, vals, lw=1.8, label=lab, zorder=2, **styles[lab])
+            else:
+                ax.plot(np.arange(vals.size), vals, lw=1.5, label=lab, **styles[lab])
+                ax.set_yscale("log")
+        ax.set_title(f"{k}x5, 1, 1")
+        ax.set_xlabel("$x$" if kind == "fit" else "epoch")
+    axes[0].set_ylabel("$m(x;\\theta)$" if kind == "fit" else "training loss")
+    axes[0].legend(loc="best", fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return fig, axes
