@@ -315,7 +315,7 @@ def activation_curves(ax_value, ax_deriv, names, *, z=None, alpha=None):
     ----------
     ax_value, ax_deriv : matplotlib Axes
     names : sequence of str
-        Names of :data:`lib.activations.NAMES`.
+        Names of ``lib.activations.NAMES``.
     z : array, optional
         Grid of inputs (default 801 points in [-4, 4]).
     alpha : dict, optional

@@ -681,7 +681,7 @@ def residual_depth_explorer(depths, X, y, xs, fits, losses):
 def initialization_explorer(X, *, width=100, max_depth=40, seed=0):
     r"""Chapter 9: per-layer norms :math:`\|z_j\|` and :math:`\|\delta_j\|` at initialization.
 
-    Controls: initialization scheme (:data:`lib.init.SCHEMES`), activation, depth (number of
+    Controls: initialization scheme (``lib.init.SCHEMES``), activation, depth (number of
     hidden layers of ``width`` units) and a gain multiplying the weights' standard
     deviation. The backward pass starts from a fixed random :math:`\delta_{n+1}` (scaled by
     1/N), so only the network changes when a control moves.
@@ -745,7 +745,7 @@ def relu_interpolant_explorer(low=-1.0, high=1.0):
     """Chapter 7: number of units and target -> the ReLU interpolant and its sup error.
 
     The bound :math:`\\frac{h^2}{8}\\max|f''|` is shown for the smooth targets (their
-    :math:`\\max|f''|` on [-1, 1] is listed in :data:`UA_TARGETS`).
+    :math:`\\max|f''|` on [-1, 1] is listed in ``UA_TARGETS``).
     """
     from .approx import interpolation_bound, relu_interpolant, relu_sum, sup_error
     from .plotting import COLORS, new_figure

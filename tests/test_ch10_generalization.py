@@ -43,6 +43,39 @@ def test_888_parameters_and_many_zero_loss_solutions():
     assert np.abs(diff).max() > 0.01
 
 
+def _norm_experiment():
+    rng = np.random.default_rng(10)
+    f = lambda x: np.sin(3 * x)  # noqa: E731
+    X, y = data.regression_1d(6, rng, f, low=-1, high=1, noise=0.1, grid=True)
+    Xt, yt = data.regression_1d(400, rng, f, low=-1, high=1, grid=True)
+    groups = {}
+    for label, gain in (("small", 0.4), ("large", 1.0)):
+        groups[label] = {}
+        for s in range(16):
+            t0 = RES_NET.init(np.random.default_rng(s), "he", gain=gain)
+            fit = overparam.levenberg_marquardt(RES_NET, t0, X, y, iters=100, tol=1e-12)
+            if fit.converged:
+                groups[label][s] = fit.theta
+    return X, y, Xt, yt, groups
+
+
+def test_large_scale_fits_have_larger_norm_and_median_test_loss():
+    X, y, Xt, yt, groups = _norm_experiment()
+    small, large = groups["small"], groups["large"]
+    assert len(small) >= 3 and len(large) >= 2
+    for t in list(small.values()) + list(large.values()):
+        assert np.max(np.abs(RES_NET.predict(t, X) - y)) < 1e-5  # perfect fit
+    ns = [np.linalg.norm(t) for t in small.values()]
+    nl = [np.linalg.norm(t) for t in large.values()]
+    assert min(nl) > 1.5 * max(ns)
+
+    def test_loss(t):  # direct evaluation, not MLP.loss
+        return 0.5 * np.mean((RES_NET.predict(t, Xt) - yt) ** 2)
+
+    assert (np.median([test_loss(t) for t in large.values()])
+            > np.median([test_loss(t) for t in small.values()]))
+
+
 def test_non_interpolating_minimum_has_large_individual_gradients():
     net = lib.MLP((1, 8, 8, 1), "tanh")
     X = np.repeat(np.linspace(-1, 1, 4)[:, None], 2, axis=0)
