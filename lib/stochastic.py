@@ -1,0 +1,191 @@
+r"""Stochastic gradients: per-example gradients, their average, and what a step costs (ch. 4).
+
+In empirical risk minimisation the loss is an average over the N examples,
+
+.. math::
+
+    \mathcal L(\theta) = \frac1N\sum_{i=1}^N \ell_i(\theta),\qquad
+    \nabla\mathcal L(\theta) = \frac1N\sum_{i=1}^N \nabla\ell_i(\theta),
+
+so the gradient of one example picked uniformly at random is an unbiased estimate of the full
+gradient. This module provides
+
+* :func:`per_example_gradients`: all :math:`\nabla\ell_i(\theta)` of an
+  :class:`~lib.mlp.MLP` at once, shape ``(N, p)`` (vectorised over the batch);
+* :class:`CountingLoss`: a loss wrapper that counts the examples it touches, to measure the
+  cost of a step of :func:`lib.optim.train` in examples rather than seconds;
+* :func:`linear_sgd_path`: the shuffled-cyclic minibatch SGD of :func:`lib.optim.train` for
+  the linear model :math:`m(x;\theta) = w^\top x + b`, keeping every iterate (for drawing
+  trajectories on the loss contours), and :func:`linear_loss` to draw those contours.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import losses as _losses
+from ._validate import as_array, check_positive, check_positive_int, check_rng
+
+__all__ = ["per_example_gradients", "CountingLoss", "linear_loss", "linear_sgd_path"]
+
+
+def per_example_gradients(model, theta, X, y, loss="mse"):
+    r"""The gradients :math:`\nabla_\theta \ell(m(x_i;\theta), y_i)` of every example.
+
+    One forward pass and one backward pass of the whole batch with ``reduction="none"``; the
+    per-example weight gradient of layer j is the outer product
+    :math:`(\delta_{j+1}\odot\sigma_j'(v_j))\, z_j^\top` of row i (chapter 5's recursion).
+
+    Parameters
+    ----------
+    model : lib.mlp.MLP
+    theta : array, shape (p,)
+    X : array, shape (N, n_1)
+    y : array
+        Targets in the format of ``loss``.
+    loss : str or callable
+        A loss of :mod:`lib.losses` (it must accept ``reduction="none"``).
+
+    Returns
+    -------
+    G : array, shape (N, p)
+        Row i is :math:`\nabla\ell_i(\theta)`, in the layout of ``theta``. Their mean is the
+        gradient of the mean loss.
+    """
+    theta = model.check_theta(theta)
+    fp = model.forward(theta, X)
+    _, delta_out = _losses.get(loss)(fp.output, y, reduction="none")
+    _, deltas = model.backward(theta, fp, delta_out, return_deltas=True)
+    n = fp.output.shape[0]
+    G = np.empty((n, model.num_params))
+    per_layers, pos = [], 0
+    for m, k in model.shapes:  # same layout as MLP.layers: W_j row-major, then b_j
+        per_layers.append((G[:, pos:pos + m * k].reshape(n, m, k),
+                           G[:, pos + m * k:pos + m * k + m]))
+        pos += m * k + m
+    last = model.n_layers - 1
+    for j in range(model.n_layers):
+        d_next = deltas[j + 1]  # delta_{j+1} = dl_i/dz_{j+1}, one row per example
+        g = d_next if j == last else d_next * model.activations[j].df(fp.v[j])
+        gW, gb = per_layers[j]
+        gW[...] = g[:, :, None] * fp.z[j][:, None, :]  # outer product per example
+        gb[...] = g
+    return G
+
+
+class CountingLoss:
+    """A loss of :mod:`lib.losses` that counts how many examples (rows) it has evaluated.
+
+    Pass it as ``loss=`` to :func:`lib.optim.train` (with ``record="step"`` or ``None`` so that
+    no full-data evaluation is added) to count the examples one optimisation step touches.
+
+    Attributes
+    ----------
+    examples : int
+        Rows evaluated so far.
+    calls : int
+        Number of evaluations.
+    sizes : list of int
+        Rows of each evaluation, in order (the last ``steps`` entries of a run with
+        ``record=None`` are its optimisation steps).
+    """
+
+    def __init__(self, loss="mse"):
+        self._loss = _losses.get(loss)
+        self.sizes = []
+
+    @property
+    def examples(self) -> int:
+        return int(sum(self.sizes))
+
+    @property
+    def calls(self) -> int:
+        return len(self.sizes)
+
+    def __call__(self, u, y, reduction="mean"):
+        u = np.asarray(u)
+        self.sizes.append(int(u.shape[0]) if u.ndim else 1)
+        return self._loss(u, y, reduction=reduction)
+
+
+def _linear_inputs(X, y, theta):
+    X = as_array(X, "X", ndim=(1, 2))
+    if X.ndim == 1:
+        X = X[:, None]
+    y = as_array(y, "y").reshape(-1)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"y must have one entry per row of X ({X.shape[0]}), got {y.shape[0]}")
+    theta = as_array(theta, "theta")
+    if theta.ndim == 0 or theta.shape[-1] != X.shape[1] + 1:
+        raise ValueError(f"theta must have shape (..., {X.shape[1] + 1}), got {theta.shape}")
+    return X, y
+
+
+def linear_loss(theta, X, y):
+    r"""Half mean squared error of the linear model, :math:`\frac1{2N}\sum_i (w^\top x_i + b -
+    y_i)^2`, for many parameter vectors at once (contour plots).
+
+    Parameters
+    ----------
+    theta : array, shape (..., d + 1)
+        :math:`(w, b)`: the layout of ``MLP((d, 1))``.
+    X : array, shape (N, d)
+    y : array, shape (N,) or (N, 1)
+
+    Returns
+    -------
+    array, shape (...)
+    """
+    X, y = _linear_inputs(X, y, np.atleast_1d(theta))
+    theta = np.asarray(theta, dtype=float)
+    res = theta[..., :-1] @ X.T + theta[..., -1:] - y  # residuals, shape (..., N)
+    out = 0.5 * np.mean(res * res, axis=-1)
+    return float(out) if theta.ndim == 1 else out
+
+
+def linear_sgd_path(X, y, theta0, *, lr, epochs, batch_size=None, rng=None):
+    r"""Shuffled-cyclic minibatch SGD on the half-MSE of :math:`m(x) = w^\top x + b`, keeping
+    every iterate.
+
+    Same visiting order as :func:`lib.optim.train` (a fresh ``rng.permutation(N)`` per epoch,
+    consecutive batches of size B), so with the same generator state both end at the same
+    parameters. The minibatch gradient is
+    :math:`\frac1{|B|}\sum_{i\in B}(w^\top x_i + b - y_i)\,(x_i, 1)`.
+
+    Parameters
+    ----------
+    X : array, shape (N, d)
+    y : array, shape (N,) or (N, 1)
+    theta0 : array, shape (d + 1,)
+    lr : float
+    epochs : int
+    batch_size : int, optional
+        ``None`` (or N) is full-batch gradient descent.
+    rng : numpy.random.Generator
+        Needed when ``batch_size < N``.
+
+    Returns
+    -------
+    path : array, shape (steps + 1, d + 1)
+        :math:`\theta_0, \theta_1, \dots`; one epoch is :math:`\lceil N/B\rceil` steps.
+    """
+    X, y = _linear_inputs(X, y, theta0)
+    theta = as_array(theta0, "theta0", ndim=1).copy()
+    lr = check_positive(lr, "lr")
+    epochs = check_positive_int(epochs, "epochs")
+    n = X.shape[0]
+    batch_size = n if batch_size is None else check_positive_int(batch_size, "batch_size")
+    if batch_size > n:
+        raise ValueError(f"batch_size must be at most N = {n}, got {batch_size}")
+    if batch_size < n:
+        check_rng(rng)
+    Xa = np.hstack([X, np.ones((n, 1))])  # augmented inputs (x_i, 1)
+    path = [theta.copy()]
+    for _ in range(epochs):
+        order = rng.permutation(n) if batch_size < n else np.arange(n)
+        for start in range(0, n, batch_size):
+            idx = order[start:start + batch_size]
+            r = Xa[idx] @ theta - y[idx]  # residuals of the minibatch
+            theta = theta - lr * (r @ Xa[idx]) / idx.size
+            path.append(theta.copy())
+    return np.array(path)
