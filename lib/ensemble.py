@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _workspace
 from . import losses as _losses
 from ._validate import as_array, check_finite, check_positive, check_positive_int, check_rng
 
@@ -169,34 +170,78 @@ def extract(small, big, thetas_big, layer_map):
     return out
 
 
+class _Buffers:
+    r"""Every array one training step needs for a batch of ``nb`` examples, allocated once.
+
+    Internally **columns are examples**: ``z[j]`` is the augmented input
+    :math:`[z_j;\ 1]` of layer j, shape (K, n_j + 1, nb), and the layer writes
+    :math:`z_{j+1}` straight into the first rows of ``z[j + 1]`` (a contiguous block per
+    member, so the elementwise kernels run on long contiguous rows). Every per-layer array
+    is cut to the members that layer computes (``stack.active``).
+    """
+
+    def __init__(self, stack, K, nb):
+        shapes, act = stack.shapes, stack.active
+        # layer 1 sees the same inputs for every member: one copy, broadcast by matmul
+        self.z = [np.empty((1 if j == 0 else K, k + 1, nb)) for j, (m, k) in enumerate(shapes)]
+        for z in self.z:
+            z[:, -1, :] = 1.0
+        self.zin = [z if j == 0 else z[:act[j]] for j, z in enumerate(self.z)]
+        self.out = [None if j == stack.n - 1 else self.z[j + 1][:act[j], :m]
+                    for j, (m, k) in enumerate(shapes)]  # where z_{j+1} is written
+        self.v = [np.empty((a, m, nb)) for a, (m, k) in zip(act, shapes, strict=True)]  # v_j
+        self.tmp = [np.empty((a, m, nb)) for a, (m, k) in zip(act, shapes, strict=True)]
+        self.der = [np.empty((a, m, nb)) for a, (m, k) in zip(act, shapes, strict=True)]  # sigma'(v_j)
+        self.g = [np.empty((a, m, nb)) for a, (m, k) in zip(act, shapes, strict=True)]
+        # delta_j = dL/dz_j for j = 1..n, and delta_{n+1} = dL/dv_n (the loss gradient)
+        self.delta = [np.empty((K, k, nb)) for m, k in shapes]
+        self.delta.append(np.empty((K, shapes[-1][0], nb)))
+
+
 class _Stack:
     r"""The K members as per-layer stacks of augmented matrices :math:`A_j = [W_j\ b_j]`.
 
-    Folding the bias into the weights (inputs carry a constant last column of ones) makes
-    each layer one batched product forward and two backward, which matters because the
-    cost of these tiny products is Python and numpy call overhead, not arithmetic.
+    Folding the bias into the weights (inputs carry a constant last row of ones) makes
+    each layer one batched product forward and two backward. The cost of these tiny
+    products is numpy's per-call overhead, not arithmetic, so every buffer is allocated
+    once (:class:`_Buffers`) and every operation writes into it with ``out=``, as
+    :mod:`lib._workspace` does for a single network.
+
+    **Skipped identity blocks.** A layer j of member k that is a frozen zero residual block
+    (what :func:`embed` inserts) computes :math:`z_{j+1} = z_j` and
+    :math:`\delta_j = \delta_{j+1}` exactly, so it need not be computed at all. The
+    members are reordered so that the members a layer really computes are a prefix
+    ``[:active[j]]`` of the stack; every layer works on that prefix only, and a member
+    re-entering the prefix gets its current :math:`z` (forward) or :math:`\delta`
+    (backward) copied from the layer that last wrote it (the static ``fill`` schedules).
+    A 3x5 network embedded in a 45x5 stack then costs its own 5 layers, not 47.
     """
 
-    def __init__(self, model, mask):
+    def __init__(self, model, mask, active=None):
         self.model = model
         self.n = model.n_layers
         self.shapes = model.shapes  # (n_{j+1}, n_j)
-        self.acts = model.activations
-        self.alpha = []
-        for j in range(self.n - 1):
-            act = self.acts[j]
-            # sigma(v) = v sigma'(v) for (leaky) ReLU: keep the slope for negative inputs
-            self.alpha.append(float(act.df(np.array(-1.0))) if act.name in _HOMOGENEOUS else None)
-        # per layer: None (no member skips), "all" (all skip) or a (K, 1, 1) 0/1 factor
-        self.skip = []
-        for j in range(self.n):
-            col = mask[:, j]
-            if not col.any():
-                self.skip.append(None)
-            elif col.all():
-                self.skip.append("all")
-            else:
-                self.skip.append(col.astype(float)[:, None, None])
+        K = mask.shape[0]
+        self.active = [K] * self.n if active is None else list(active)
+        self.alpha, self.kern = [], []
+        for act in model.activations[:-1]:
+            # (leaky) ReLU: sigma'(v) = 1 for v > 0, alpha otherwise; sigma(v) = max(v, alpha v)
+            homog = act.name in _HOMOGENEOUS
+            self.alpha.append(float(act.df(np.array(-1.0))) if homog else None)
+            self.kern.append(None if homog else _workspace.kernels(act))
+        self.alpha.append(None)
+        # per layer: the runs r0:r1 of consecutive computed members that skip
+        self.skip = [_runs(mask[:self.active[j], j], False) for j in range(self.n)]
+        # fill schedules: (rows r0:r1, buffer to copy from) before layer j, forward/backward
+        self.fill_fwd, self.fill_bwd = [[] for _ in range(self.n)], [[] for _ in range(self.n)]
+        last = np.ones(K, dtype=int)  # z buffer holding each member's current z
+        for j in range(1, self.n):
+            self.fill_fwd[j] = _runs(last[:self.active[j]], j)
+            last[:self.active[j]] = j + 1
+        last = np.full(K, self.n)  # delta buffer holding each member's current delta
+        for j in range(self.n - 1, -1, -1):
+            self.fill_bwd[j] = _runs(last[:self.active[j]], j + 1)
+            last[:self.active[j]] = j
         offs, pos = [], 0
         for m, k in self.shapes:
             offs.append((pos, pos + m * (k + 1)))
@@ -208,7 +253,8 @@ class _Stack:
     def to_aug(self, thetas):
         K = thetas.shape[0]
         out = np.empty_like(thetas)
-        for (a, b, c), (m, k), (s, e) in zip(self.model._offsets, self.shapes, self.offs, strict=True):
+        for (a, b, c), (m, k), (s, e) in zip(self.model._offsets, self.shapes, self.offs,
+                                              strict=True):
             blk = out[:, s:e].reshape(K, m, k + 1)
             blk[:, :, :k] = thetas[:, a:b].reshape(K, m, k)
             blk[:, :, k] = thetas[:, b:c]
@@ -217,90 +263,106 @@ class _Stack:
     def from_aug(self, flat):
         K = flat.shape[0]
         out = np.empty_like(flat)
-        for (a, b, c), (m, k), (s, e) in zip(self.model._offsets, self.shapes, self.offs, strict=True):
+        for (a, b, c), (m, k), (s, e) in zip(self.model._offsets, self.shapes, self.offs,
+                                              strict=True):
             blk = flat[:, s:e].reshape(K, m, k + 1)
             out[:, a:b] = blk[:, :, :k].reshape(K, m * k)
             out[:, b:c] = blk[:, :, k]
         return out
 
     def views(self, flat):
-        K = flat.shape[0]
-        return [flat[:, s:e].reshape(K, m, k + 1) for (s, e), (m, k) in zip(self.offs, self.shapes, strict=True)]
+        """Per-layer views (K_j, n_{j+1}, n_j + 1) of the computed members' blocks."""
+        return [flat[:a, s:e].reshape(a, m, k + 1)
+                for a, (s, e), (m, k) in zip(self.active, self.offs, self.shapes, strict=True)]
 
     def buffers(self, K, nb):
-        """Augmented layer inputs [z_j 1] for j = 2..n, shape (K, nb, n_j + 1)."""
         key = (K, nb)
         if key not in self._buffers:
-            bufs = []
-            for j in range(1, self.n):
-                buf = np.empty((K, nb, self.shapes[j][1] + 1))
-                buf[:, :, -1] = 1.0
-                bufs.append(buf)
-            self._buffers[key] = bufs
+            self._buffers[key] = _Buffers(self, K, nb)
         return self._buffers[key]
 
-    def forward(self, A, xaug):
-        """Output (K, nb, n_out), the augmented inputs of every layer and sigma'(v_j)."""
-        K, nb = A[0].shape[0], xaug.shape[0]
-        bufs = self.buffers(K, nb)
-        zs, dfs = [xaug], []
-        z = xaug
+    def forward(self, A, Xt, buf):
+        """Output v_n, shape (K, n_out, nb), given the inputs as columns Xt (n_1, nb)."""
+        z = buf.z
+        z[0][0, :-1, :] = Xt
+        last = self.n - 1
         for j in range(self.n):
-            v = np.matmul(z, A[j].transpose(0, 2, 1))  # v_j = [W_j b_j] [z_j; 1]
-            if j == self.n - 1:  # no final activation
-                return v, zs, dfs
-            nxt = bufs[j]
-            m = self.shapes[j][0]
-            h = nxt[:, :, :m]  # z_{j+1} is written into the next augmented input
-            a = self.alpha[j]
-            if a is not None:
-                d = np.where(v > 0, 1.0, a)  # sigma'(v_j)
+            for r0, r1, src in self.fill_fwd[j]:  # members re-entering the prefix
+                z[j][r0:r1, :-1] = z[src][r0:r1, :-1]
+            zj, v = buf.zin[j], buf.v[j]
+            np.matmul(A[j], zj, out=v)  # v_j = [W_j b_j] [z_j; 1]
+            if j == last:  # no final activation
+                return v
+            h = buf.out[j]
+            alpha = self.alpha[j]
+            if alpha is not None:
+                d = buf.der[j]
+                np.greater(v, 0.0, out=d)  # sigma'(v_j) = alpha + (1 - alpha) [v_j > 0]
+                d *= 1.0 - alpha
+                d += alpha
                 np.multiply(v, d, out=h)  # sigma(v_j) = v_j sigma'(v_j)
             else:
-                d = self.acts[j].df(v)
-                h[...] = self.acts[j].f(v)
-            s = self.skip[j]
-            if isinstance(s, str):
-                h += z[..., :m]  # z_{j+1} = z_j + sigma(v_j)
-            elif s is not None:
-                h += s * z[..., :m]
-            dfs.append(d)
-            zs.append(nxt)
-            z = nxt
+                fwd, der = self.kern[j]
+                fwd(v, h, buf.tmp[j])
+                der(v, h, buf.tmp[j], buf.der[j])  # sigma'(v_j), before the skip below
+            for r0, r1, _ in self.skip[j]:  # z_{j+1} = z_j + sigma(v_j) on residual members
+                h[r0:r1] += zj[r0:r1, :h.shape[1]]
         raise AssertionError("unreachable")
 
-    def backward(self, A, zs, dfs, delta, G):
+    def backward(self, A, buf, G):
+        """Gradients of the computed members into the views ``G``, from buf.delta[n]."""
+        D = buf.delta
         for j in range(self.n - 1, -1, -1):
-            k = self.shapes[j][1]
-            g = delta if j == self.n - 1 else delta * dfs[j]  # g_j = delta_{j+1} (.) sigma'(v_j)
-            np.matmul(g.transpose(0, 2, 1), zs[j], out=G[j])  # [dL/dW_j dL/db_j] = g_j [z_j 1]^T
+            for r0, r1, src in self.fill_bwd[j]:  # members re-entering the prefix
+                D[j + 1][r0:r1] = D[src][r0:r1]
+            a = self.active[j]
+            delta = D[j + 1][:a]
+            if j == self.n - 1:
+                g = delta
+            else:  # g_j = delta_{j+1} (.) sigma'(v_j)
+                g = buf.g[j]
+                np.multiply(delta, buf.der[j], out=g)
+            np.matmul(g, buf.zin[j].transpose(0, 2, 1), out=G[j])  # [dW_j db_j] = g_j [z_j; 1]^T
             if j > 0:
-                new = np.matmul(g, A[j][:, :, :k])  # delta_j = W_j^T g_j
-                s = self.skip[j]
-                if isinstance(s, str):
-                    new += delta  # the skip connection passes delta_{j+1} through
-                elif s is not None:
-                    new += s * delta
-                delta = new
+                k = self.shapes[j][1]
+                new = D[j][:a]
+                np.matmul(A[j][:, :, :k].transpose(0, 2, 1), g, out=new)  # W_j^T g_j
+                for r0, r1, _ in self.skip[j]:  # the skip connection passes delta_{j+1}
+                    new[r0:r1] += delta[r0:r1]
+
+    def loss(self, loss_fn, is_mse, out, yt, buf):
+        """Mean loss of every member, shape (K,); writes delta_{n+1} into buf.delta[n]."""
+        r = buf.delta[-1]
+        nb = out.shape[2]
+        if is_mse:
+            np.subtract(out, yt, out=r)  # yt has shape (n_out, nb)
+            value = 0.5 * np.einsum("kon,kon->k", r, r) / nb
+            r /= nb
+            return value
+        vals = []
+        for k, u in enumerate(out):
+            v, g = loss_fn(u.T, yt)  # yt: the targets in the loss's own format
+            vals.append(v)
+            r[k] = np.reshape(g, (nb, -1)).T
+        return np.array(vals)
 
 
-def _augment(X):
-    """[X 1]: the inputs with a constant last column (the bias as a weight), (N, n_1 + 1)."""
-    return np.hstack([X, np.ones((X.shape[0], 1))])
+def _runs(src, j):
+    """Runs (r0, r1, value) of equal consecutive entries of ``src`` whose value is not j.
 
-
-def _loss_values(loss_fn, is_mse, out, y):
-    """Mean loss of every member, shape (K,), and delta_{n+1}, shape (K, N, n_out)."""
-    if is_mse:
-        r = out - y  # y has shape (N, n_out)
-        n = out.shape[1]
-        return 0.5 * np.sum(r * r, axis=(1, 2)) / n, r / n
-    vals, grads = [], []
-    for u in out:
-        v, g = loss_fn(u, y)
-        vals.append(v)
-        grads.append(g)
-    return np.array(vals), np.stack(grads)
+    With ``src`` the buffer holding each member's current value: the copies a layer that
+    reads buffer j needs; with ``src`` a boolean column of the residual mask and j False:
+    the runs of residual members.
+    """
+    runs, r = [], 0
+    while r < len(src):
+        r1 = r
+        while r1 < len(src) and src[r1] == src[r]:
+            r1 += 1
+        if src[r] != j:
+            runs.append((r, r1, int(src[r])))
+        r = r1
+    return runs
 
 
 def _prepare(model, thetas, X, y, loss):
@@ -336,14 +398,19 @@ def predict_many(model, thetas, X, *, residual=None):
     thetas = _check_thetas(model, thetas)
     X = model._check_X(X)
     stack = _Stack(model, residual_mask(model, residual, thetas.shape[0]))
-    return stack.forward(stack.views(stack.to_aug(thetas)), _augment(X))[0]
+    K = thetas.shape[0]
+    out = stack.forward(stack.views(stack.to_aug(thetas)), X.T, stack.buffers(K, X.shape[0]))
+    return out.transpose(0, 2, 1).copy()
 
 
 def loss_many(model, thetas, X, y, loss="mse", *, residual=None):
     """Mean training loss of every member, shape (K,) (see :func:`predict_many`)."""
     thetas, X, y_arr, loss_fn, is_mse = _prepare(model, thetas, X, y, loss)
-    out = predict_many(model, thetas, X, residual=residual)
-    return _loss_values(loss_fn, is_mse, out, y_arr)[0]
+    K = thetas.shape[0]
+    stack = _Stack(model, residual_mask(model, residual, K))
+    buf = stack.buffers(K, X.shape[0])
+    out = stack.forward(stack.views(stack.to_aug(thetas)), X.T, buf)
+    return stack.loss(loss_fn, is_mse, out, y_arr.T if is_mse else y_arr, buf)
 
 
 def train_many(model, thetas, X, y, loss="mse", *, lr, epochs, batch_size=None, rng=None,
@@ -405,46 +472,83 @@ def train_many(model, thetas, X, y, loss="mse", *, lr, epochs, batch_size=None, 
     if batch_size < n:
         check_rng(rng)
     K = thetas.shape[0]
-    stack = _Stack(model, residual_mask(model, residual, K))
+    mask = residual_mask(model, residual, K)
     if trainable is not None:
         trainable = np.asarray(trainable)
         if trainable.dtype != bool or trainable.shape != thetas.shape:
             raise ValueError(f"trainable must be bools of shape {thetas.shape}, got {trainable!r}")
-        keep = stack.to_aug(trainable.astype(float))  # 1 where a parameter may move
-        trainable = None if keep.all() else keep
-    theta = stack.to_aug(thetas)  # internal layout [W_j b_j]; same entries, same updates
-    grad = np.empty_like(theta)
+    # members reordered so that the layers each computes are prefixes (see _Stack)
+    order, active = _schedule(model, thetas, mask, trainable)
+    thetas, mask = thetas[order], mask[order]
+    stack = _Stack(model, mask, active)
+    theta = stack.to_aug(thetas)  # internal layout [W_j b_j]: same entries, same updates
+    keep = None
+    if trainable is not None and not trainable.all():
+        keep = stack.to_aug(trainable[order].astype(float))  # 1 where a parameter may move
+    grad = np.zeros_like(theta)  # rows of skipped blocks are never written: they stay 0
     A, G = stack.views(theta), stack.views(grad)
-    Xa = _augment(X)
     history = np.empty((K, epochs + 1))
+    Xt, yt = X.T, (y_arr.T if is_mse else y_arr)  # columns are examples
+    full = stack.buffers(K, n)
 
-    def step(xa, yb):
-        out, zs, dfs = stack.forward(A, xa)
-        value, delta = _loss_values(loss_fn, is_mse, out, yb)
-        stack.backward(A, zs, dfs, delta, G)
+    def step(xt, yb, buf):
+        value = stack.loss(loss_fn, is_mse, stack.forward(A, xt, buf), yb, buf)
+        stack.backward(A, buf, G)
         if weight_decay:
             grad[...] += weight_decay * theta
-        if trainable is not None:
-            grad[...] *= trainable  # frozen parameters do not move
-        theta[...] -= lr * grad  # in place: the layer views follow
+        if keep is not None:
+            np.multiply(grad, keep, out=grad)  # frozen parameters do not move
+        np.multiply(grad, lr, out=grad)
+        np.subtract(theta, grad, out=theta)  # in place: the layer views follow
         return value
 
     def full_loss():
-        return _loss_values(loss_fn, is_mse, stack.forward(A, Xa)[0], y_arr)[0]
+        return stack.loss(loss_fn, is_mse, stack.forward(A, Xt, full), yt, full)
 
     if batch_size == n:
         # full batch: the loss of the forward pass of epoch e is the loss after epoch e - 1,
         # so the history costs one extra forward pass, at the end
         for e in range(epochs):
-            history[:, e] = step(Xa, y_arr)
+            history[:, e] = step(Xt, yt, full)
     else:
         history[:, 0] = full_loss()
         for e in range(epochs):
-            order = rng.permutation(n)
+            perm = rng.permutation(n)
             for start in range(0, n, batch_size):
-                idx = order[start:start + batch_size]
-                step(Xa[idx], y_arr[idx])
+                idx = perm[start:start + batch_size]
+                yb = y_arr[idx].T if is_mse else y_arr[idx]
+                step(X[idx].T, yb, stack.buffers(K, idx.size))
             history[:, e + 1] = full_loss()
     history[:, epochs] = full_loss()
     check_finite(theta, "thetas after training (diverged: try a smaller lr)")
-    return stack.from_aug(theta), history
+    back = np.argsort(order)  # undo the reordering
+    return stack.from_aug(theta)[back], history[back]
+
+
+def _schedule(model, thetas, mask, trainable):
+    r"""Member order and per-layer prefix lengths that skip frozen zero residual blocks.
+
+    Layer j of member k is skipped when it is residual, frozen (``trainable`` false on all
+    its parameters), all its parameters are zero and :math:`\sigma_j(0) = 0`: then it is
+    exactly the identity. Members with more skipped layers go last (stable order); a layer
+    whose skipped members do not form a suffix in that order is computed for all members
+    (still exact: the zero block adds zero).
+    """
+    K = thetas.shape[0]
+    skip = np.zeros((K, model.n_layers), dtype=bool)
+    if trainable is not None:
+        for j, (a, _, c) in enumerate(model._offsets):
+            act = model.activations[j] if j < model.n_layers - 1 else None
+            if act is None or not np.all(act.f(np.zeros(1)) == 0):
+                continue
+            skip[:, j] = (mask[:, j] & ~trainable[:, a:c].any(axis=1)
+                          & ~thetas[:, a:c].any(axis=1))
+    # fewest skipped layers first; among equals, plain members before residual ones, so
+    # that the residual members of a layer form few runs of rows
+    order = np.lexsort((mask.sum(axis=1), skip.sum(axis=1)))
+    skip = skip[order]
+    active = []
+    for j in range(model.n_layers):
+        a = K - int(skip[:, j].sum())
+        active.append(a if not skip[:a, j].any() else K)  # skipped members form a suffix
+    return order, active

@@ -120,3 +120,41 @@ def test_validation():
         ensemble.train_many(model, th, X, y, lr=0.1, epochs=1, trainable=np.ones(3, bool))
     with pytest.raises(ValueError, match="repeat"):
         ensemble.embed(lib.MLP((1, 5, 1)), np.zeros((1, 16)), lib.MLP((1, 4, 4, 1)))
+
+
+def test_mixed_depths_skip_identity_blocks_and_reorder():
+    """Several depths in one stack: skipped zero blocks, members reordered and restored."""
+    X, y = _data()
+    big = lib.MLP((1,) + (5,) * 7 + (1, 1), "leaky_relu")
+    flags = np.array([False, True])
+    stack, res, train, refs = [], [], [], []
+    for k in (2, 7, 4):  # shallow first: train_many must reorder internally
+        small = lib.MLP((1,) + (5,) * k + (1, 1), "leaky_relu")
+        th = np.stack([small.init(np.random.default_rng(10 * k + s), "he") for s in range(2)])
+        tb, rb, tr, layer_map = ensemble.embed(small, th, big, residual=flags)
+        stack.append(tb)
+        res.append(rb)
+        train.append(tr)
+        refs += [(small, th[i], bool(flags[i]), layer_map) for i in range(2)]
+    stack, res, train = map(np.concatenate, (stack, res, train))
+    order, active = ensemble._schedule(big, stack, res, train)
+    assert list(order[:2]) == [2, 3]  # the 7x5 members first
+    assert active[1:7] == [6, 4, 4, 2, 2, 2] and active[0] == active[-1] == 6
+    final, losses = ensemble.train_many(big, stack, X, y, lr=0.05, epochs=150, residual=res,
+                                        trainable=train)
+    for i, (small, th, r, layer_map) in enumerate(refs):
+        m = lib.MLP(small.widths, "leaky_relu", residual=r)
+        ref = lib.train(m, th, X, y, lr=0.05, epochs=150)
+        back = ensemble.extract(small, big, final[i:i + 1], layer_map)[0]
+        assert np.max(np.abs(back - ref.theta)) < 1e-10
+        assert np.max(np.abs(losses[i] - ref.loss)) < 1e-10
+    assert np.all(final[~train] == 0)
+    # minibatches take the same skipping path
+    rng_a, rng_b = np.random.default_rng(5), np.random.default_rng(5)
+    fin_mb, _ = ensemble.train_many(big, stack, X, y, lr=0.05, epochs=5, batch_size=7,
+                                    rng=rng_a, residual=res, trainable=train)
+    small, th, r, layer_map = refs[0]
+    ref = lib.train(lib.MLP(small.widths, "leaky_relu", residual=r), th, X, y, lr=0.05,
+                    epochs=5, batch_size=7, rng=rng_b)
+    back = ensemble.extract(small, big, fin_mb[:1], layer_map)[0]
+    assert np.max(np.abs(back - ref.theta)) < 1e-10
