@@ -148,7 +148,7 @@ class Workspace:
                 self.kern[j][1](self.v[j], self.a[j], self.tmp[j], g)  # sigma'(v_j)
                 g *= delta  # g_j = delta_{j+1} (.) sigma'(v_j)
             np.matmul(g.T, self.z[j], out=gW)  # dL/dW_j = g_j z_j^T
-            np.sum(g, axis=0, out=gb)  # dL/db_j = g_j
+            np.add.reduce(g, axis=0, out=gb)  # dL/db_j = g_j summed over the batch
             if j > 0:
                 dj = self.d[j]
                 np.matmul(g, W, out=dj)  # delta_j = W_j^T g_j
