@@ -4,11 +4,21 @@ They are opt-in: without BOOK_BROWSER_TESTS=1 this folder is not collected at al
 plain `pytest --nbval` on a fresh clone (no `_build/`) neither runs nor skips them.
 Enabled, they serve `_build/html` on 127.0.0.1 and open every page in Debian's headless
 Chromium through Playwright (never `playwright install`: no browser downloads).
+
+Environment variables:
+    BOOK_HTML_DIR      the built book to test (default _build/html); screenshots go to
+                       screenshots/ beside it (default _build/screenshots)
+    BOOK_MATHJAX_DIR   a folder holding (or to receive) `npm install mathjax@3`; default: a
+                       temporary folder, installed with npm once per session. The reader
+                       fixtures answer the page's MathJax CDN requests from it, so math renders
+                       with no internet access. No npm is a test failure, not a skip.
 """
 
 import functools
 import os
 import re
+import shutil
+import subprocess
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,8 +31,8 @@ if os.environ.get("BOOK_BROWSER_TESTS") != "1":
     collect_ignore_glob = ["*.py"]  # relative to this folder
 
 ROOT = Path(__file__).resolve().parents[2]
-HTML = ROOT / "_build" / "html"
-SCREENSHOTS = ROOT / "_build" / "screenshots"
+HTML = Path(os.environ.get("BOOK_HTML_DIR", ROOT / "_build" / "html")).resolve()
+SCREENSHOTS = HTML.parent / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root
@@ -55,14 +65,21 @@ def built_pages():
     )
 
 
+def chapter_pages():
+    """The built chapter pages (chapters/NN_name.html)."""
+    return [p for p in built_pages() if p.startswith("chapters/")]
+
+
 def pytest_generate_tests(metafunc):
-    if "page_name" in metafunc.fixturenames:
-        pages = built_pages()
-        if not pages:  # an empty parameter set would only be *skipped*: fail the collection
-            pytest.fail(
-                f"no built pages under {HTML}: run `jupyter-book build .` first", pytrace=False
-            )
-        metafunc.parametrize("page_name", pages)
+    for name, listing in (("page_name", built_pages), ("chapter_page", chapter_pages)):
+        if name in metafunc.fixturenames:
+            pages = listing()
+            if not pages:  # an empty parameter set would only be *skipped*: fail collecting
+                pytest.fail(
+                    f"no built pages under {HTML}: run `jupyter-book build .` first",
+                    pytrace=False,
+                )
+            metafunc.parametrize(name, pages)
 
 
 @pytest.fixture(scope="session")
@@ -143,3 +160,67 @@ def page(browser):
     page.set_default_timeout(30_000)
     yield page
     context.close()
+
+
+# ---------------------------------------------------------------- MathJax from a local copy
+# The pages load MathJax from `mathjax_path` in _config.yml (jsdelivr's mathjax@3); the same
+# files come from `npm install mathjax@3`, so requests below this prefix are answered from it.
+MATHJAX_CDN = "https://cdn.jsdelivr.net/npm/mathjax@3/"
+
+
+@pytest.fixture(scope="session")
+def mathjax_dir(tmp_path_factory):
+    """The `mathjax` package folder of a local `npm install mathjax@3`."""
+    base = Path(os.environ.get("BOOK_MATHJAX_DIR") or tmp_path_factory.mktemp("mathjax"))
+    package = base / "node_modules" / "mathjax"
+    if not (package / "es5" / "tex-mml-chtml.js").is_file():
+        npm = shutil.which("npm")
+        if not npm:
+            pytest.fail("npm not found: it is needed to install mathjax@3 for the math "
+                        "rendering tests (apt-get install -y npm)", pytrace=False)
+        base.mkdir(parents=True, exist_ok=True)
+        proc = subprocess.run([npm, "install", "--prefix", str(base), "--no-audit", "--no-fund",
+                               "--loglevel=error", "mathjax@3"],
+                              capture_output=True, text=True, timeout=600)
+        if proc.returncode != 0 or not (package / "es5" / "tex-mml-chtml.js").is_file():
+            pytest.fail(f"`npm install mathjax@3` failed ({proc.returncode}):\n"
+                        f"{proc.stdout}\n{proc.stderr}", pytrace=False)
+    return package
+
+
+def _reader_routes(mathjax):
+    """Serve MathJax's CDN files from the local package, abort every other outside request."""
+    root = mathjax.resolve()
+
+    def handle(route):
+        url = route.request.url
+        if urlsplit(url).hostname == "127.0.0.1":
+            return route.continue_()
+        if url.startswith(MATHJAX_CDN):
+            path = (root / urlsplit(url).path[len(urlsplit(MATHJAX_CDN).path):]).resolve()
+            if path.is_relative_to(root) and path.is_file():
+                return route.fulfill(path=str(path), headers={
+                    "Access-Control-Allow-Origin": "*"})
+            return route.fulfill(status=404, body="not in mathjax@3")
+        return route.abort()
+
+    return handle
+
+
+@pytest.fixture
+def reader(browser, mathjax_dir):
+    """Open pages as a reader sees them (MathJax rendered): ``reader(viewport=..., **ctx)``."""
+    contexts = []
+
+    def new_page(viewport=None, **options):
+        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900},
+                                      **options)
+        context.route("**/*", _reader_routes(mathjax_dir))
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        return page
+
+    yield new_page
+    for context in contexts:
+        context.close()
