@@ -10,7 +10,7 @@ In empirical risk minimisation the loss is an average over the N examples,
 so the gradient of one example picked uniformly at random is an unbiased estimate of the full
 gradient. This module provides
 
-* :func:`per_example_gradients`: all :math:`\nabla\ell_i(\theta)` of an
+* :func:`~lib.landscape.per_example_gradients` (re-exported here): all :math:`\nabla\ell_i(\theta)` of an
   :class:`~lib.mlp.MLP` at once, shape ``(N, p)`` (vectorised over the batch);
 * :class:`CountingLoss`: a loss wrapper that counts the examples it touches, to measure the
   cost of a step of :func:`lib.optim.train` in examples rather than seconds;
@@ -25,52 +25,9 @@ import numpy as np
 
 from . import losses as _losses
 from ._validate import as_array, check_positive, check_positive_int, check_rng
+from .landscape import per_example_gradients  # noqa: F401  (chapter 4 uses it from here)
 
-__all__ = ["per_example_gradients", "CountingLoss", "linear_loss", "linear_sgd_path"]
-
-
-def per_example_gradients(model, theta, X, y, loss="mse"):
-    r"""The gradients :math:`\nabla_\theta \ell(m(x_i;\theta), y_i)` of every example.
-
-    One forward pass and one backward pass of the whole batch with ``reduction="none"``; the
-    per-example weight gradient of layer j is the outer product
-    :math:`(\delta_{j+1}\odot\sigma_j'(v_j))\, z_j^\top` of row i (chapter 5's recursion).
-
-    Parameters
-    ----------
-    model : lib.mlp.MLP
-    theta : array, shape (p,)
-    X : array, shape (N, n_1)
-    y : array
-        Targets in the format of ``loss``.
-    loss : str or callable
-        A loss of :mod:`lib.losses` (it must accept ``reduction="none"``).
-
-    Returns
-    -------
-    G : array, shape (N, p)
-        Row i is :math:`\nabla\ell_i(\theta)`, in the layout of ``theta``. Their mean is the
-        gradient of the mean loss.
-    """
-    theta = model.check_theta(theta)
-    fp = model.forward(theta, X)
-    _, delta_out = _losses.get(loss)(fp.output, y, reduction="none")
-    _, deltas = model.backward(theta, fp, delta_out, return_deltas=True)
-    n = fp.output.shape[0]
-    G = np.empty((n, model.num_params))
-    per_layers, pos = [], 0
-    for m, k in model.shapes:  # same layout as MLP.layers: W_j row-major, then b_j
-        per_layers.append((G[:, pos:pos + m * k].reshape(n, m, k),
-                           G[:, pos + m * k:pos + m * k + m]))
-        pos += m * k + m
-    last = model.n_layers - 1
-    for j in range(model.n_layers):
-        d_next = deltas[j + 1]  # delta_{j+1} = dl_i/dz_{j+1}, one row per example
-        g = d_next if j == last else d_next * model.activations[j].df(fp.v[j])
-        gW, gb = per_layers[j]
-        gW[...] = g[:, :, None] * fp.z[j][:, None, :]  # outer product per example
-        gb[...] = g
-    return G
+__all__ = ["CountingLoss", "linear_loss", "linear_sgd_path"]
 
 
 class CountingLoss:
