@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 
 # _common must come first: it sets the BLAS thread counts before numpy is imported.
-from _common import load_torch, machine_line, matmul_rate, median_time  # noqa: I001
+from _common import interleaved, load_line, load_torch, machine_line, matmul_rate  # noqa: I001
 import numpy as np
 
 import lib
@@ -81,34 +81,43 @@ def main():
                         help="precision used by both lib and torch (default float64)")
     args = parser.parse_args()
     print(machine_line())
+    print(f"{load_line()} at the start")
     model, theta0, X, y = problem()
-    print(f"model: {model}, {EPOCHS} epochs x {N // BATCH} steps = {EPOCHS * N // BATCH} "
-          f"SGD steps, {args.dtype}")
-
-    t_lib, all_lib, res = median_time(
-        lambda: run_lib(model, theta0, X, y, np.dtype(args.dtype)), args.repeats)
-    print(f"lib:   median {t_lib:.3f} s over {args.repeats} runs "
-          f"(min {min(all_lib):.3f}, max {max(all_lib):.3f}); final minibatch loss {res.loss[-1]:.6f}")
-
-    rate = matmul_rate(BATCH, 64, 64)
-    flops = flops_per_run(model)
-    print(f"matmul FLOPs of the run: {flops / 1e9:.2f} GFLOP; measured (128x64)@(64x64) rate "
-          f"{rate / 1e9:.2f} GFLOP/s -> matmul-bound limit {flops / rate:.3f} s; "
-          f"lib takes {t_lib / (flops / rate):.1f}x that limit")
-
+    steps = EPOCHS * N // BATCH
+    print(f"model: {model}, {EPOCHS} epochs x {N // BATCH} steps = {steps} SGD steps, "
+          f"{args.dtype}")
+    dtype = np.dtype(args.dtype)
+    fns = {"lib": lambda: run_lib(model, theta0, X, y, dtype)}
     torch = load_torch()
+    if torch is not None:
+        fns["torch"] = lambda: run_torch(torch, model, theta0, X, y, args.dtype)
+    times = interleaved(fns, args.repeats)
+    lib_t = times["lib"]
+    res = lib_t.result
+    print(f"lib:   {lib_t.summary()} = {1e6 * lib_t.median / steps:.0f} us/step; final "
+          f"minibatch loss {res.loss[-1]:.6f}")
+
+    rate = matmul_rate(BATCH, 64, 64, dtype=dtype)
+    flops = flops_per_run(model)
+    print(f"matmul FLOPs of the run: {flops / 1e9:.2f} GFLOP; measured {args.dtype} "
+          f"(128x64)@(64x64) rate {rate / 1e9:.2f} GFLOP/s -> matmul-bound limit "
+          f"{flops / rate:.3f} s; lib takes {lib_t.median / (flops / rate):.1f}x that limit")
+    print(f"{load_line()} at the end")
     if torch is None:
         print("PyTorch is not installed (pip install torch==2.13.0): only lib's time is reported")
         print("lib/torch time ratio: n/a")
         return
-    t_torch, all_torch, (theta_t, loss_t) = median_time(
-        lambda: run_torch(torch, model, theta0, X, y, args.dtype), args.repeats)
-    print(f"torch {torch.__version__}: median {t_torch:.3f} s over {args.repeats} runs "
-          f"(min {min(all_torch):.3f}, max {max(all_torch):.3f}); final minibatch loss {loss_t[-1]:.6f}")
+    tt = times["torch"]
+    theta_t, loss_t = tt.result
+    print(f"torch {torch.__version__}: {tt.summary()} = {1e6 * tt.median / steps:.0f} us/step; "
+          f"final minibatch loss {loss_t[-1]:.6f}")
     gap = np.max(np.abs(res.theta.astype(np.float64) - theta_t))
     print(f"same trajectory: max |theta_lib - theta_torch| = {gap:.2e}, "
           f"max |loss_lib - loss_torch| = {np.max(np.abs(res.loss - loss_t)):.2e}")
-    print(f"lib/torch time ratio: {t_lib / t_torch:.2f}")
+    rounds = sorted(a / b for a, b in zip(lib_t.wall, tt.wall, strict=True))
+    print(f"per-round ratios: {', '.join(f'{r:.2f}' for r in rounds)}; CPU time ratio "
+          f"{lib_t.median_cpu / tt.median_cpu:.2f}")
+    print(f"lib/torch time ratio: {lib_t.median / tt.median:.2f}")
 
 
 if __name__ == "__main__":

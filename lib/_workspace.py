@@ -24,12 +24,28 @@ _CLIP = 700.0  # exp(+-700) is a normal float: no overflow or underflow
 # In-place activation kernels: forward(v, out, tmp) writes sigma(v) into out and may leave
 # intermediate values in tmp; deriv(v, a, tmp, out) writes sigma'(v) into out, given
 # a = sigma(v) and the tmp left by the forward kernel.
+_constants = {}
+
+
+def _filled(value, like):
+    """A cached array of ``like``'s shape and dtype filled with ``value``: a binary ufunc with
+    two contiguous operands runs about twice as fast as one with a broadcast scalar."""
+    key = (value, like.shape, like.dtype.str)
+    arr = _constants.get(key)
+    if arr is None:
+        if len(_constants) > 256:  # bounded: one entry per (layer shape, batch size, dtype)
+            _constants.clear()
+        arr = _constants[key] = np.full(like.shape, value, like.dtype)
+    return arr
+
+
 def _sigmoid_fwd(v, out, tmp):
-    np.clip(v, -_CLIP, _CLIP, out=tmp)
-    np.negative(tmp, out=tmp)
+    np.negative(v, out=tmp)
+    np.minimum(tmp, _filled(_CLIP, tmp), out=tmp)  # no overflow; e^{-v} may underflow to 0,
+    # which is exact
     np.exp(tmp, out=tmp)  # t = e^{-v}, kept for the derivative
     np.add(tmp, 1.0, out=out)
-    np.reciprocal(out, out=out)  # sigma = 1 / (1 + t)
+    np.divide(1.0, out, out=out)  # sigma = 1 / (1 + t)
 
 
 def _sigmoid_der(v, a, tmp, out):
@@ -101,62 +117,130 @@ def kernels(act):
     return _generic_kernels(act)
 
 
+def to_augmented(model, theta):
+    r"""Parameters in the augmented layout: per layer :math:`A_j = [W_j\ b_j]`, shape
+    ``(n_{j+1}, n_j + 1)``, flattened row-major and concatenated (a new array)."""
+    return np.concatenate([np.column_stack([W, b]).ravel() for W, b in model.layers(theta)])
+
+
+def from_augmented(model, flat):
+    """Inverse of :func:`to_augmented`: the model's own layout ``W_1, b_1, W_2, ...``."""
+    return model.flatten([(A[:, :-1], A[:, -1]) for A in augmented_views(model, flat)])
+
+
+def augmented_views(model, flat):
+    """Views ``A_j`` of shape ``(n_{j+1}, n_j + 1)`` into an augmented flat vector."""
+    views, pos = [], 0
+    for m, k in model.shapes:
+        views.append(flat[pos:pos + m * (k + 1)].reshape(m, k + 1))
+        pos += m * (k + 1)
+    return views
+
+
 class Workspace:
-    """Buffers for one batch size; :meth:`step` does forward, loss, backward, update."""
+    r"""Buffers and a fixed plan of in-place operations for one batch size.
 
-    def __init__(self, model, batch, dtype=np.float64):
-        self.model = model
-        self.batch = batch
+    Two layout choices make every step a short sequence of BLAS calls and contiguous
+    elementwise passes:
+
+    * The batch is stored as *columns*: the input of layer :math:`j` is a
+      ``(n_j + 1, batch)`` array whose first :math:`n_j` rows hold :math:`z_j` for every example,
+      so an activation writes its output into one contiguous block.
+    * The bias is folded into the weights: the last row of every layer input is ones,
+      :math:`\tilde z_j = [z_j; 1]`, so :math:`v_j = A_j \tilde z_j` with
+      :math:`A_j = [W_j\ b_j]` is one matrix product, and
+      :math:`\partial L/\partial A_j = g_j \tilde z_j^\top` gives the weight and the bias
+      gradients together (no broadcast addition, no separate batch sum).
+
+    Parameters
+    ----------
+    model : lib.mlp.MLP
+    batch : int
+        Number of examples processed at once.
+    params, grads : list of arrays
+        :func:`augmented_views` of the parameters and of the gradient buffer; the plan is bound
+        to them, so updating ``params`` in place is all a training step needs.
+    dtype : numpy float type
+    XT : array, shape (n_1, batch), optional
+        Bind this input once (full-batch training, loss on the whole data set) instead of
+        loading a minibatch into the input buffer at every step.
+    """
+
+    def __init__(self, model, batch, params, grads, dtype=np.float64, XT=None):
         n = model.n_layers
-        self.kern = [kernels(a) for a in model.activations[:-1]]
-        self.xb = np.empty((batch, model.widths[0]), dtype)
-        self.v = [np.empty((batch, m), dtype) for m, _ in model.shapes]
-        self.a = [np.empty((batch, m), dtype) for m, _ in model.shapes[:-1]]  # sigma(v_j)
-        # z_{j+1}: the activation itself for a plain layer, z_j + sigma(v_j) for a residual one
-        self.z = [self.xb]
-        for j in range(n - 1):
-            self.z.append(np.empty_like(self.a[j]) if model.residual_layers[j] else self.a[j])
-        self.g = [np.empty((batch, m), dtype) for m, _ in model.shapes]
-        self.d = [None] + [np.empty((batch, model.widths[j]), dtype) for j in range(1, n)]
-        self.tmp = [np.empty((batch, m), dtype) for m, _ in model.shapes]
-        self.yb = None
-
-    def forward(self, layers):
-        m = self.model
-        last = m.n_layers - 1
-        for j, (W, b) in enumerate(layers):
-            v = self.v[j]
-            np.matmul(self.z[j], W.T, out=v)  # v_j = W_j z_j + b_j (rows are examples)
-            v += b
-            if j < last:
-                self.kern[j][0](v, self.a[j], self.tmp[j])  # a_j = sigma(v_j)
-                if m.residual_layers[j]:
-                    np.add(self.z[j], self.a[j], out=self.z[j + 1])  # z_{j+1} = z_j + a_j
-        return self.v[last]
-
-    def backward(self, layers, delta, grad_layers):
-        """``delta``: dL/d(output), shape (batch, n_out); gradients written into grad_layers."""
-        m = self.model
-        last = m.n_layers - 1
-        for j in range(last, -1, -1):
-            W = layers[j][0]
-            gW, gb = grad_layers[j]
-            if j == last:
-                g = delta
+        self.batch = batch
+        self.zin = []  # [z_j; 1], shape (n_j + 1, batch)
+        for k in model.widths[:-1]:
+            z = np.empty((k + 1, batch), dtype)
+            z[-1] = 1.0
+            self.zin.append(z)
+        self.x = self.zin[0][:-1]  # minibatch columns are copied here
+        if XT is not None:
+            self.x[...] = XT
+        self.v = [np.empty((m, batch), dtype) for m, _ in model.shapes]
+        self.out = self.v[-1]  # (n_out, batch)
+        self.delta_out = np.empty_like(self.out)
+        self.y = np.empty_like(self.out)
+        fplan, bplan = [], []
+        for j, (m, k) in enumerate(model.shapes):
+            A, G = params[j], grads[j]
+            zin = self.zin[j]
+            if j == n - 1:
+                fplan.append((A, zin, self.v[j], None, None, None, None))
+                der = a = tmp = None
             else:
-                g = self.g[j]
-                self.kern[j][1](self.v[j], self.a[j], self.tmp[j], g)  # sigma'(v_j)
-                g *= delta  # g_j = delta_{j+1} (.) sigma'(v_j)
-            np.matmul(g.T, self.z[j], out=gW)  # dL/dW_j = g_j z_j^T
-            np.add.reduce(g, axis=0, out=gb)  # dL/db_j = g_j summed over the batch
-            if j > 0:
-                dj = self.d[j]
-                np.matmul(g, W, out=dj)  # delta_j = W_j^T g_j
-                if m.residual_layers[j]:
-                    dj += delta  # + delta_{j+1} through the skip connection
-                delta = dj
+                fwd, der = kernels(model.activations[j])
+                tmp = np.empty((m, batch), dtype)
+                znext = self.zin[j + 1][:-1]
+                if model.residual_layers[j]:
+                    a = np.empty((m, batch), dtype)  # sigma(v_j); z_{j+1} = z_j + a_j
+                    fplan.append((A, zin, self.v[j], fwd, a, tmp, (zin[:-1], znext)))
+                else:
+                    a = znext  # sigma(v_j) is written straight into the next input
+                    fplan.append((A, zin, self.v[j], fwd, a, tmp, None))
+            g = None if der is None else np.empty((m, batch), dtype)
+            d = np.empty((k, batch), dtype) if j > 0 else None
+            bplan.append((der, self.v[j], a, tmp, g, zin.T, G, A[:, :-1].T, d,
+                          bool(model.residual_layers[j])))
+        self._fplan = fplan
+        self._bplan = bplan[::-1]
 
-    def _forward_data(self, layers, X):
-        """Forward pass of the whole data set ``X`` (this workspace's batch size is N)."""
-        self.z[0] = X
-        return self.forward(layers)
+    def load(self, XT, yT, idx):
+        """Copy columns ``idx`` of ``XT`` (and of float targets ``yT``, if given)."""
+        XT.take(idx, axis=1, out=self.x, mode="clip")  # valid indices: no checking copy
+        if yT is not None:
+            yT.take(idx, axis=1, out=self.y, mode="clip")
+
+    def forward(self):
+        """Network output for the loaded examples, shape (n_out, batch) (a buffer)."""
+        for A, zin, v, fwd, a, tmp, skip in self._fplan:
+            np.dot(A, zin, out=v)  # v_j = [W_j b_j] [z_j; 1] = W_j z_j + b_j
+            if fwd is not None:
+                fwd(v, a, tmp)  # a_j = sigma(v_j)
+                if skip is not None:
+                    np.add(skip[0], a, out=skip[1])  # z_{j+1} = z_j + a_j
+        return self.out
+
+    def mse_delta(self, scale):
+        """(1/2)-MSE of the output against the loaded targets; leaves ``scale`` times its
+        gradient in ``delta_out`` and returns the loss value."""
+        r = self.delta_out
+        np.subtract(self.out, self.y, out=r)
+        value = 0.5 * float(np.vdot(r, r)) / self.batch
+        np.multiply(r, scale / self.batch, out=r)
+        return value
+
+    def backward(self, delta):
+        """Gradient of the loss whose output gradient is ``delta`` into the bound ``grads``."""
+        for der, v, a, tmp, g, zinT, G, WT, d, residual in self._bplan:
+            if der is None:
+                g = delta  # output layer: no activation
+            else:
+                der(v, a, tmp, g)  # sigma'(v_j)
+                np.multiply(g, delta, out=g)  # g_j = delta_{j+1} (.) sigma'(v_j)
+            np.dot(g, zinT, out=G)  # [dL/dW_j  dL/db_j] = g_j [z_j; 1]^T
+            if d is not None:
+                np.dot(WT, g, out=d)  # delta_j = W_j^T g_j
+                if residual:
+                    np.add(d, delta, out=d)  # + delta_{j+1} through the skip connection
+                delta = d

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import losses as _losses
 from ._validate import as_array, check_finite, check_positive, check_positive_int, check_rng
-from ._workspace import Workspace
+from ._workspace import Workspace, augmented_views, from_augmented, to_augmented
 
 __all__ = ["gradient_descent", "train", "TrainResult"]
 
@@ -141,58 +141,69 @@ def train(model, theta0, X, y, *, loss="mse", lr, epochs, batch_size=None, rng=N
     if y_arr.ndim == 0 or y_arr.shape[0] != n:
         raise ValueError(f"y must have one row per row of X ({n}), got shape {y_arr.shape}")
     loss_fn(model._forward(model.layers(theta.astype(np.float64)), X[:1]).output, y_arr[:1])
-    X = X.astype(dtype, copy=False)
-    if loss_fn is _losses.mse:  # validated above; the fast path needs float targets as (N, k)
-        y_arr = _losses._targets_like(y_arr, np.empty((n, model.widths[-1]))).astype(dtype)
-        loss_fn = _fast_mse
+    XT = np.ascontiguousarray(X.T, dtype=dtype)  # the workspace stores examples as columns
+    fast_mse = loss_fn is _losses.mse  # validated above: targets become float columns (k, N)
+    yT = None
+    if fast_mse:
+        yT = np.ascontiguousarray(
+            _losses._targets_like(y_arr, np.empty((n, model.widths[-1]))).T, dtype=dtype)
 
-    layers = model.layers(theta)
-    grad = np.empty(model.num_params, dtype=dtype)
-    grad_layers = model.layers(grad)
+    # Parameters and gradient in the augmented layout [W_j b_j] of lib._workspace; the gradient
+    # buffer receives lr times the gradient (lr is folded into the output delta).
+    params = to_augmented(model, theta)
+    grads = np.empty_like(params)
+    views = augmented_views(model, params), augmented_views(model, grads)
     spaces = {}
 
     def space(b):  # one set of buffers per batch size (the last batch may be smaller)
         if b not in spaces:
-            spaces[b] = Workspace(model, b, dtype)
+            spaces[b] = Workspace(model, b, *views, dtype=dtype, XT=XT if b == n else None)
+            if b == n and fast_mse:
+                spaces[b].y[...] = yT
         return spaces[b]
 
-    full = batch_size == n
-    if full:
+    def step_value(ws, yb, scale):  # loss of the current output; scale x its gradient -> delta
+        if fast_mse:
+            return ws.mse_delta(scale)
+        value, delta = loss_fn(ws.out.T, yb)
+        np.multiply(delta.T, scale, out=ws.delta_out)
+        return float(value)
+
+    def full_loss():  # loss on the whole data set at the current parameters
         ws = space(n)
-        ws.z[0] = X  # the whole data set is the batch: no copy
+        ws.forward()
+        return step_value(ws, y_arr, 0.0)
+
+    full = batch_size == n
     history = []
     if record == "epoch" and not full:
-        history.append(float(loss_fn(space(n)._forward_data(layers, X), y_arr)[0]))
+        history.append(full_loss())
     steps = 0
+    decay = lr * weight_decay
     for _ in range(epochs):
-        order = rng.permutation(n) if not full else None
+        if full:
+            ws, yb = space(n), y_arr
+        else:
+            order = rng.permutation(n)
         for start in range(0, n, batch_size):
-            if full:
-                yb = y_arr
-            else:
+            if not full:
                 idx = order[start:start + batch_size]
                 ws = space(idx.size)
-                np.take(X, idx, axis=0, out=ws.xb)
-                yb = y_arr[idx]
-            value, delta = loss_fn(ws.forward(layers), yb)
-            ws.backward(layers, delta, grad_layers)
-            if weight_decay:
-                grad += weight_decay * theta
-            grad *= lr
-            theta -= grad  # in place: the layer views follow
+                ws.load(XT, yT, idx)
+                yb = None if fast_mse else y_arr[idx]
+            ws.forward()
+            value = step_value(ws, yb, lr)
+            ws.backward(ws.delta_out)
+            if decay:
+                grads += decay * params
+            params -= grads  # in place: the bound views follow
             steps += 1
             if record == "step" or (record == "epoch" and full):
-                history.append(float(value))  # full batch: loss before this epoch's step
+                history.append(value)  # full batch: loss before this epoch's step
         if record == "epoch" and not full:
-            history.append(float(loss_fn(space(n)._forward_data(layers, X), y_arr)[0]))
+            history.append(full_loss())
     if record == "epoch" and full:
-        history.append(float(loss_fn(ws.forward(layers), y_arr)[0]))
+        history.append(full_loss())
+    theta = from_augmented(model, params).astype(dtype, copy=False)
     check_finite(theta, "theta after training (diverged: try a smaller lr)")
     return TrainResult(theta=theta, loss=np.asarray(history), steps=steps)
-
-
-def _fast_mse(u, y):
-    """(1/2)-MSE without argument checks (``train`` validated them): (value, dL/du)."""
-    r = u - y
-    b = r.shape[0]
-    return 0.5 * float(np.vdot(r, r)) / b, r * (1.0 / b)

@@ -66,3 +66,25 @@ def test_chapter_structure(nb):
     assert "import lib" in code or "from lib" in code, f"{nb.name}: does not use lib"
     assert "default_rng(" in code, f"{nb.name}: no explicit numpy Generator"
     assert re.search(r"^\s*assert ", code, re.M), f"{nb.name}: states no claim as an assert"
+
+
+def _sanitizer(section):
+    import configparser
+
+    cfg = configparser.ConfigParser()
+    cfg.read(ROOT / "tests" / "nbval_sanitize.cfg")
+    pattern = re.compile(cfg[section]["regex"])
+    return lambda text: pattern.sub(cfg[section]["replace"], text)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("max |closed form - Bayes' rule| = 3.3e-15", "max |closed form - Bayes' rule| = TINY"),
+    ("k = 1, 10, 100: 3.8e-01, 6.7e-03, 1.9e-22", "k = 1, 10, 100: 3.8e-01, 6.7e-03, TINY"),
+    ("f = 1.0e-12, g = 1.2e-10, h = 4.5e-02, lam = 2.61e+01", "f = TINY, g = 1.2e-10, "
+     "h = 4.5e-02, lam = 2.61e+01"),
+    ("train 3e-13 test 0.0077, bound 1e-08", "train TINY test 0.0077, bound 1e-08"),
+    ("min |f'|^2 = 1.23e-32 <= bound 0.2058", "min |f'|^2 = TINY <= bound 0.2058"),
+    ("atol 1e-300, rtol 1e-6", "atol TINY, rtol 1e-6"),
+])
+def test_rounding_level_sanitizer_masks_only_numbers_below_1e_12(text, expected):
+    assert _sanitizer("rounding_level")(text) == expected
