@@ -21,8 +21,8 @@ Both sides use float64 and one thread, the same data, the same initial weights a
 batches; lib records the loss of every step (``record="step"``), as torch does with
 ``loss.item()``. ``--record-epoch`` also times lib.train's default ``record="epoch"`` (used by
 the chapter), which costs one extra full forward pass per epoch for the loss history.
-Wall-clock and CPU (process) times are both reported: on a loaded machine the CPU times are
-the steadier comparison.
+Wall-clock and CPU (process) times are both reported; lib and torch runs alternate
+(``_common.interleaved``) after one untimed warm-up run each, so load changes hit both alike.
 
 Run: python benchmarks/deep_residual.py [--repeats 5] [--lr 0.03] [--batch B] [--record-epoch]
 The last line printed is ``lib/torch time ratio: X.XX``.
@@ -31,9 +31,6 @@ The last line printed is ``lib/torch time ratio: X.XX``.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-
 import _common  # first: sets the BLAS thread counts before numpy is imported
 import numpy as np
 
@@ -57,21 +54,6 @@ def problem():
             W *= RES_SCALE
             b *= RES_SCALE
     return model, theta0, X, y
-
-
-def median_wall_cpu(fn, repeats):
-    """``_common.median_time`` that also records CPU time: (wall median, walls, CPU median,
-    last result)."""
-    cpu = []
-
-    def run():
-        c0 = time.process_time()
-        result = fn()
-        cpu.append(time.process_time() - c0)
-        return result
-
-    wall, walls, result = _common.median_time(run, repeats)
-    return wall, walls, statistics.median(cpu), result
 
 
 def run_lib(model, theta0, X, y, lr, batch, record="step"):
@@ -149,35 +131,42 @@ def main():
           f"layers, {model.num_params} parameters, {sum(model.residual_layers)} residual; "
           f"N = {N}, batch {args.batch or 'full'}, lr {args.lr}, {EPOCHS} epochs = {steps} steps")
 
-    t_lib, all_lib, c_lib, res = median_wall_cpu(
-        lambda: run_lib(model, theta0, X, y, args.lr, args.batch), args.repeats)
-    print(f"lib:   median {t_lib:.3f} s wall over {args.repeats} runs (min {min(all_lib):.3f}, "
-          f"max {max(all_lib):.3f}), {c_lib:.3f} s CPU = {1e6 * c_lib / steps:.0f} us CPU/step; "
+    fns = {"lib": lambda: run_lib(model, theta0, X, y, args.lr, args.batch)}
+    if args.record_epoch:
+        fns["lib_epoch"] = lambda: run_lib(model, theta0, X, y, args.lr, args.batch,
+                                           record="epoch")
+    torch = _common.load_torch()
+    if torch is not None:
+        fns["torch"] = lambda: run_torch(torch, model, theta0, X, y, args.lr, args.batch)
+    print(f"{_common.load_line()} at the start")
+    for fn in fns.values():  # one untimed warm-up run each
+        fn()
+    times = _common.interleaved(fns, args.repeats)
+    lib_t = times["lib"]
+    res = lib_t.result
+    print(f"lib:   {lib_t.summary()} = {1e6 * lib_t.median_cpu / steps:.0f} us CPU/step; "
           f"final loss {res.loss[-1]:.6f} (initial {res.loss[0]:.6f})")
     if args.record_epoch:
-        t_ep, all_ep, c_ep, _ = median_wall_cpu(
-            lambda: run_lib(model, theta0, X, y, args.lr, args.batch, record="epoch"),
-            args.repeats)
-        print(f"lib, record='epoch' (+1 forward pass per epoch): median {t_ep:.3f} s wall "
-              f"(min {min(all_ep):.3f}, max {max(all_ep):.3f}), {c_ep:.3f} s CPU = "
-              f"{c_ep / c_lib:.2f}x record='step'")
-
-    torch = _common.load_torch()
+        ep = times["lib_epoch"]
+        print(f"lib, record='epoch' (+1 forward pass per epoch): {ep.summary()} = "
+              f"{ep.median_cpu / lib_t.median_cpu:.2f}x record='step'")
+    print(f"{_common.load_line()} at the end")
     if torch is None:
         print("PyTorch is not installed (pip install torch==2.13.0): only lib's time is reported")
         print("lib/torch time ratio: n/a")
         return
-    t_torch, all_torch, c_torch, (theta_t, loss_t) = median_wall_cpu(
-        lambda: run_torch(torch, model, theta0, X, y, args.lr, args.batch), args.repeats)
-    print(f"torch {torch.__version__}: median {t_torch:.3f} s wall over {args.repeats} runs "
-          f"(min {min(all_torch):.3f}, max {max(all_torch):.3f}), {c_torch:.3f} s CPU = "
-          f"{1e6 * c_torch / steps:.0f} us CPU/step; final loss {loss_t[-1]:.6f}")
+    tt = times["torch"]
+    theta_t, loss_t = tt.result
+    print(f"torch {torch.__version__}: {tt.summary()} = {1e6 * tt.median_cpu / steps:.0f} us "
+          f"CPU/step; final loss {loss_t[-1]:.6f}")
     print(f"same trajectory: max |theta_lib - theta_torch| = "
           f"{np.max(np.abs(res.theta - theta_t)):.2e} (max |theta| "
           f"{np.max(np.abs(res.theta)):.2f}), max |loss_lib - loss_torch| = "
           f"{np.max(np.abs(res.loss - loss_t)):.2e}")
-    print(f"lib/torch CPU time ratio: {c_lib / c_torch:.2f}")
-    print(f"lib/torch time ratio: {t_lib / t_torch:.2f}")
+    rounds = sorted(a / b for a, b in zip(lib_t.wall, tt.wall, strict=True))
+    print(f"per-round ratios: {', '.join(f'{r:.2f}' for r in rounds)}")
+    print(f"lib/torch CPU time ratio: {lib_t.median_cpu / tt.median_cpu:.2f}")
+    print(f"lib/torch time ratio: {lib_t.median / tt.median:.2f}")
 
 
 if __name__ == "__main__":

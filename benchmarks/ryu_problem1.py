@@ -2,10 +2,14 @@
 
 Sigmoid MLP (1, 64, 64, 1), f*(x) = (x - 2) cos(4x), X ~ N(0, 1), N = 512, batch 128,
 step 0.1, 1000 epochs (4000 SGD steps, shuffled cyclic), weights N(0, 1), biases 0.03,
-loss (1/2) MSE, float64, one thread each, same data, same initial weights, same batches.
+loss (1/2) MSE, one thread each, same data, same initial weights, same batches, and the same
+precision on both sides: float64 (the book's precision) and float32 (PyTorch's default dtype).
+Runs of lib and torch alternate (see ``_common.interleaved``) and each side gets one untimed
+warm-up run.
 
-Run: python benchmarks/ryu_problem1.py [--repeats 5]
-The last line printed is ``lib/torch time ratio: X.XX``.
+Run: python benchmarks/ryu_problem1.py [--repeats 5] [--dtype both|float64|float32]
+The last line printed is ``lib/torch time ratio: X.XX`` for float32 (for the single dtype
+given with ``--dtype``); the float64 ratio is printed on the line before it.
 """
 
 from __future__ import annotations
@@ -74,39 +78,28 @@ def flops_per_run(model):
     return (fwd + bwd) * EPOCHS * (N // BATCH)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--dtype", choices=["float64", "float32"], default="float64",
-                        help="precision used by both lib and torch (default float64)")
-    args = parser.parse_args()
-    print(machine_line())
-    print(f"{load_line()} at the start")
-    model, theta0, X, y = problem()
+def compare(model, theta0, X, y, dtype_name, repeats, torch):
+    """Time lib (and torch) in one precision; return the lib/torch ratio of median wall times."""
     steps = EPOCHS * N // BATCH
-    print(f"model: {model}, {EPOCHS} epochs x {N // BATCH} steps = {steps} SGD steps, "
-          f"{args.dtype}")
-    dtype = np.dtype(args.dtype)
+    dtype = np.dtype(dtype_name)
+    print(f"--- {dtype_name}: {load_line()}")
     fns = {"lib": lambda: run_lib(model, theta0, X, y, dtype)}
-    torch = load_torch()
     if torch is not None:
-        fns["torch"] = lambda: run_torch(torch, model, theta0, X, y, args.dtype)
-    times = interleaved(fns, args.repeats)
+        fns["torch"] = lambda: run_torch(torch, model, theta0, X, y, dtype_name)
+    for fn in fns.values():  # warm-up: first-call costs (allocation, imports, dispatch caches)
+        fn()
+    times = interleaved(fns, repeats)
     lib_t = times["lib"]
     res = lib_t.result
     print(f"lib:   {lib_t.summary()} = {1e6 * lib_t.median / steps:.0f} us/step; final "
           f"minibatch loss {res.loss[-1]:.6f}")
-
     rate = matmul_rate(BATCH, 64, 64, dtype=dtype)
     flops = flops_per_run(model)
-    print(f"matmul FLOPs of the run: {flops / 1e9:.2f} GFLOP; measured {args.dtype} "
+    print(f"matmul FLOPs of the run: {flops / 1e9:.2f} GFLOP; measured {dtype_name} "
           f"(128x64)@(64x64) rate {rate / 1e9:.2f} GFLOP/s -> matmul-bound limit "
           f"{flops / rate:.3f} s; lib takes {lib_t.median / (flops / rate):.1f}x that limit")
-    print(f"{load_line()} at the end")
     if torch is None:
-        print("PyTorch is not installed (pip install torch==2.13.0): only lib's time is reported")
-        print("lib/torch time ratio: n/a")
-        return
+        return None
     tt = times["torch"]
     theta_t, loss_t = tt.result
     print(f"torch {torch.__version__}: {tt.summary()} = {1e6 * tt.median / steps:.0f} us/step; "
@@ -116,8 +109,31 @@ def main():
           f"max |loss_lib - loss_torch| = {np.max(np.abs(res.loss - loss_t)):.2e}")
     rounds = sorted(a / b for a, b in zip(lib_t.wall, tt.wall, strict=True))
     print(f"per-round ratios: {', '.join(f'{r:.2f}' for r in rounds)}; CPU time ratio "
-          f"{lib_t.median_cpu / tt.median_cpu:.2f}")
-    print(f"lib/torch time ratio: {lib_t.median / tt.median:.2f}")
+          f"{lib_t.median_cpu / tt.median_cpu:.2f}; {load_line()}")
+    return lib_t.median / tt.median
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--dtype", choices=["both", "float64", "float32"], default="both",
+                        help="precision used by both lib and torch (default: both, float64 first)")
+    args = parser.parse_args()
+    print(machine_line())
+    model, theta0, X, y = problem()
+    print(f"model: {model}, {EPOCHS} epochs x {N // BATCH} steps = {EPOCHS * N // BATCH} SGD "
+          f"steps")
+    torch = load_torch()
+    if torch is None:
+        print("PyTorch is not installed (pip install torch==2.13.0): only lib's time is reported")
+    names = ["float64", "float32"] if args.dtype == "both" else [args.dtype]
+    ratios = {name: compare(model, theta0, X, y, name, args.repeats, torch) for name in names}
+    if torch is None:
+        print("lib/torch time ratio: n/a")
+        return
+    if len(names) == 2:
+        print(f"float64 lib/torch time ratio: {ratios['float64']:.2f}; float32 on the last line")
+    print(f"lib/torch time ratio: {ratios[names[-1]]:.2f}")
 
 
 if __name__ == "__main__":

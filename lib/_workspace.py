@@ -240,7 +240,7 @@ class Workspace:
                 np.multiply(g, delta, out=g)  # g_j = delta_{j+1} (.) sigma'(v_j)
             np.dot(g, zinT, out=G)  # [dL/dW_j  dL/db_j] = g_j [z_j; 1]^T
             if d is not None:
-                np.dot(WT, g, out=d)  # delta_j = W_j^T g_j
+                np.matmul(WT, g, out=d)  # delta_j = W_j^T g_j (a strided view: matmul beats dot)
                 if residual:
                     np.add(d, delta, out=d)  # + delta_{j+1} through the skip connection
                 delta = d
