@@ -106,9 +106,10 @@ def train(model, theta0, X, y, *, loss="mse", lr, epochs, batch_size=None, rng=N
     weight_decay : float
         Adds :math:`\tfrac{\lambda}{2}\|\theta\|^2` to the objective (explicit regularization,
         chapter 10). Default 0.
-    dtype : numpy float type
-        Precision of the computation (default float64; float32 halves the cost of the
-        arithmetic, for benchmarks). The returned ``theta`` has this dtype.
+    dtype : numpy.float64 or numpy.float32
+        Precision of the computation (default float64, the book's precision; float32, the
+        default of deep-learning frameworks, is about twice as fast, see ``benchmarks/``).
+        The returned ``theta`` has this dtype.
 
     Returns
     -------
@@ -121,6 +122,12 @@ def train(model, theta0, X, y, *, loss="mse", lr, epochs, batch_size=None, rng=N
     computed in preallocated buffers (``lib._workspace``); the result equals that of
     :meth:`lib.mlp.MLP.loss_and_grad` steps to rounding.
     """
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError as err:
+        raise TypeError(f"dtype must be numpy.float64 or numpy.float32, got {dtype!r}") from err
+    if dtype not in (np.float64, np.float32):
+        raise ValueError(f"dtype must be numpy.float64 or numpy.float32, got {dtype}")
     theta = model.check_theta(theta0, "theta0").astype(dtype, copy=True)
     X = model._check_X(X)
     n = X.shape[0]

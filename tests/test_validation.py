@@ -299,6 +299,11 @@ def test_unknown_names(net):
         losses.mse(np.zeros((2, 1)), np.zeros((2, 1)), reduction="avg")
     with pytest.raises(ValueError, match="^record"):
         optim.train(model, theta, X, y, lr=0.1, epochs=1, record="batch")
+    for bad in (np.int64, np.float16, "complex128"):
+        with pytest.raises(ValueError, match="^dtype must be numpy.float64 or numpy.float32"):
+            optim.train(model, theta, X, y, lr=0.1, epochs=1, dtype=bad)
+    with pytest.raises(TypeError, match="^dtype"):
+        optim.train(model, theta, X, y, lr=0.1, epochs=1, dtype="not a dtype")
 
 
 def test_activation_list_must_have_one_name_per_hidden_layer():

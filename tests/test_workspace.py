@@ -118,3 +118,30 @@ def test_training_does_not_touch_inputs():
     for a, b in zip((theta0, X, y), copies, strict=True):
         assert np.array_equal(a, b)
     assert losses.get("mse") is losses.mse
+
+
+def test_augmented_layout_round_trip_and_blocks():
+    from lib import _workspace
+
+    model = MLP((3, 4, 2), "tanh")
+    theta = np.arange(model.num_params, dtype=float)
+    flat = _workspace.to_augmented(model, theta)
+    assert flat.shape == theta.shape
+    for A, (W, b) in zip(_workspace.augmented_views(model, flat), model.layers(theta),
+                         strict=True):
+        assert np.array_equal(A, np.column_stack([W, b]))  # A_j = [W_j b_j]
+    assert np.array_equal(_workspace.from_augmented(model, flat), theta)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sigmoid_network_in_both_precisions_matches_reference_gradients(dtype):
+    # one step from theta0 with lr = 1: theta0 - theta1 is the gradient
+    rng = np.random.default_rng(9)
+    model = MLP((1, 64, 64, 1), "sigmoid")
+    theta0 = model.init(rng, "normal", bias=0.03)
+    X, y = rng.normal(size=(128, 1)), rng.normal(size=(128, 1))
+    res = train(model, theta0, X, y, lr=1.0, epochs=1)
+    grad = model.loss_and_grad(theta0, X, y, "mse")[1]
+    got = theta0.astype(dtype) - res.theta
+    tol = 1e-12 if dtype == np.float64 else 2e-4
+    assert np.max(np.abs(got - grad)) <= tol * np.max(np.abs(grad))
