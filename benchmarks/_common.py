@@ -26,16 +26,6 @@ def load_torch():
     return torch
 
 
-def median_time(fn, repeats):
-    """Run ``fn()`` ``repeats`` times; return (median seconds, all times, last result)."""
-    times, result = [], None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), times, result
-
-
 class Timing:
     """Wall and CPU (process) times of repeated runs of one function, and its last result."""
 

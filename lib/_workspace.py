@@ -132,24 +132,46 @@ def kernels(act):
     return _generic_kernels(act)
 
 
+def augmented_offsets(model):
+    r"""``[(start, end), ...]``: where each block :math:`A_j = [W_j\ b_j]` lies in the
+    augmented layout (the same length as the model's own layout)."""
+    offs, pos = [], 0
+    for m, k in model.shapes:
+        offs.append((pos, pos + m * (k + 1)))
+        pos += m * (k + 1)
+    return offs
+
+
 def to_augmented(model, theta):
     r"""Parameters in the augmented layout: per layer :math:`A_j = [W_j\ b_j]`, shape
-    ``(n_{j+1}, n_j + 1)``, flattened row-major and concatenated (a new array)."""
-    return np.concatenate([np.column_stack([W, b]).ravel() for W, b in model.layers(theta)])
+    ``(n_{j+1}, n_j + 1)``, flattened row-major and concatenated. ``theta`` has shape
+    ``(..., p)`` (one network or a stack of them); returns a new array of that shape."""
+    lead = theta.shape[:-1]
+    out = np.empty_like(theta)
+    for (a, b, c), (m, k), (s, e) in zip(model._offsets, model.shapes,
+                                          augmented_offsets(model), strict=True):
+        blk = out[..., s:e].reshape(lead + (m, k + 1))
+        blk[..., :k] = theta[..., a:b].reshape(lead + (m, k))
+        blk[..., k] = theta[..., b:c]
+    return out
 
 
 def from_augmented(model, flat):
     """Inverse of :func:`to_augmented`: the model's own layout ``W_1, b_1, W_2, ...``."""
-    return model.flatten([(A[:, :-1], A[:, -1]) for A in augmented_views(model, flat)])
+    lead = flat.shape[:-1]
+    out = np.empty_like(flat)
+    for (a, b, c), (m, k), (s, e) in zip(model._offsets, model.shapes,
+                                          augmented_offsets(model), strict=True):
+        blk = flat[..., s:e].reshape(lead + (m, k + 1))
+        out[..., a:b] = blk[..., :k].reshape(lead + (m * k,))
+        out[..., b:c] = blk[..., k]
+    return out
 
 
 def augmented_views(model, flat):
     """Views ``A_j`` of shape ``(n_{j+1}, n_j + 1)`` into an augmented flat vector."""
-    views, pos = [], 0
-    for m, k in model.shapes:
-        views.append(flat[pos:pos + m * (k + 1)].reshape(m, k + 1))
-        pos += m * (k + 1)
-    return views
+    return [flat[s:e].reshape(m, k + 1)
+            for (s, e), (m, k) in zip(augmented_offsets(model), model.shapes, strict=True)]
 
 
 class Workspace:

@@ -242,33 +242,15 @@ class _Stack:
         for j in range(self.n - 1, -1, -1):
             self.fill_bwd[j] = _runs(last[:self.active[j]], j + 1)
             last[:self.active[j]] = j
-        offs, pos = [], 0
-        for m, k in self.shapes:
-            offs.append((pos, pos + m * (k + 1)))
-            pos += m * (k + 1)
-        self.offs = offs
+        self.offs = _workspace.augmented_offsets(model)
         self._buffers = {}
 
     # layout conversion: lib.mlp order (W_1, b_1, ...) <-> augmented [W_j b_j] blocks
     def to_aug(self, thetas):
-        K = thetas.shape[0]
-        out = np.empty_like(thetas)
-        for (a, b, c), (m, k), (s, e) in zip(self.model._offsets, self.shapes, self.offs,
-                                              strict=True):
-            blk = out[:, s:e].reshape(K, m, k + 1)
-            blk[:, :, :k] = thetas[:, a:b].reshape(K, m, k)
-            blk[:, :, k] = thetas[:, b:c]
-        return out
+        return _workspace.to_augmented(self.model, thetas)
 
     def from_aug(self, flat):
-        K = flat.shape[0]
-        out = np.empty_like(flat)
-        for (a, b, c), (m, k), (s, e) in zip(self.model._offsets, self.shapes, self.offs,
-                                              strict=True):
-            blk = flat[:, s:e].reshape(K, m, k + 1)
-            out[:, a:b] = blk[:, :, :k].reshape(K, m * k)
-            out[:, b:c] = blk[:, :, k]
-        return out
+        return _workspace.from_augmented(self.model, flat)
 
     def views(self, flat):
         """Per-layer views (K_j, n_{j+1}, n_j + 1) of the computed members' blocks."""

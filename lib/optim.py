@@ -211,6 +211,6 @@ def train(model, theta0, X, y, *, loss="mse", lr, epochs, batch_size=None, rng=N
             history.append(full_loss())
     if record == "epoch" and full:
         history.append(full_loss())
-    theta = from_augmented(model, params).astype(dtype, copy=False)
+    theta = from_augmented(model, params)
     check_finite(theta, "theta after training (diverged: try a smaller lr)")
     return TrainResult(theta=theta, loss=np.asarray(history), steps=steps)

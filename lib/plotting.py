@@ -78,10 +78,11 @@ def decision_line(ax, w, b, *, xlim=None, ylim=None, shade=True, color="k", labe
     return ax
 
 
-def loss_curve(ax, values, *, label=None, log=True, xlabel="epoch", ylabel="training loss", **kw):
-    """Plot a loss history (log scale by default)."""
+def loss_curve(ax, values, *, x=None, label=None, log=True, xlabel="epoch",
+               ylabel="training loss", **kw):
+    """Plot a loss history (log scale by default) against ``x`` (default 0, 1, 2, ...)."""
     values = np.asarray(values, dtype=float)
-    ax.plot(np.arange(values.size), values, label=label, **kw)
+    ax.plot(np.arange(values.size) if x is None else x, values, label=label, **kw)
     if log and np.all(values > 0):
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)

@@ -242,7 +242,7 @@ def logistic_gd_frames(X, y, result, steps, *, lda=None):
     r"""Chapter 2: a kernel-free animation of the gradient-descent iterates of logistic
     regression (boundary on the left, cross-entropy on the right), one frame per entry of
     ``steps`` (indices into ``result.path``). Returns the :func:`jshtml_sweep` HTML."""
-    from .plotting import decision_line, scatter_classes
+    from .plotting import decision_line, loss_curve, scatter_classes
 
     X = np.asarray(X, dtype=float)
     pad = 0.5
@@ -260,11 +260,10 @@ def logistic_gd_frames(X, y, result, steps, *, lda=None):
         ax1.legend(loc="lower right", fontsize=8)
         ax1.set_title("Logistic regression boundary")
         # steps on a log axis (as t + 1): the loss falls within the first tens of steps
-        ax2.plot(np.arange(1, t + 2), result.loss[: t + 1], color="#0072B2")
+        loss_curve(ax2, result.loss[: t + 1], x=np.arange(1, t + 2), xlabel="GD step $t$ + 1",
+                   ylabel="mean cross-entropy", log=False, color="#0072B2")
         ax2.plot([t + 1], [result.loss[t]], "o", color="#D55E00", label="current step")
         ax2.set_xscale("log")
-        ax2.set_xlabel("GD step $t$ + 1")
-        ax2.set_ylabel("mean cross-entropy")
         ax2.legend(loc="upper right", fontsize=8)
         ax2.set_xlim(1, len(result.loss))
         ax2.set_ylim(0.9 * result.loss.min(), result.loss[0] * 1.02)

@@ -131,6 +131,10 @@ def test_augmented_layout_round_trip_and_blocks():
                          strict=True):
         assert np.array_equal(A, np.column_stack([W, b]))  # A_j = [W_j b_j]
     assert np.array_equal(_workspace.from_augmented(model, flat), theta)
+    stacked = np.stack([theta, -theta, 2 * theta])  # (K, p): every row converted alike
+    flat_k = _workspace.to_augmented(model, stacked)
+    assert np.array_equal(flat_k, np.stack([flat, -flat, 2 * flat]))
+    assert np.array_equal(_workspace.from_augmented(model, flat_k), stacked)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
