@@ -116,8 +116,9 @@ def gradcheck_widths(depth, loss):
 
 def setup_point(model, n, loss, seed):
     """theta, X, y with every hidden pre-activation at least 1e-4 away from 0 (the kinks)."""
-    for attempt in range(50):
-        rng = np.random.default_rng([seed, attempt])
+    seed = [seed] if np.isscalar(seed) else list(seed)  # a flat entropy list: numpy 2.5
+    for attempt in range(50):                            # rejects nested seed sequences
+        rng = np.random.default_rng([*seed, attempt])
         theta = random_theta(model, rng)
         X = rng.normal(size=(n, model.widths[0]))
         y = targets(loss, n, model.widths[-1], rng)
