@@ -41,7 +41,7 @@ from . import activations, data, gradcheck, init, linear, losses, mlp, optim  # 
 from .gradcheck import check_gradient, check_model_gradient, numerical_gradient, relative_error  # noqa: E402
 from .init import initialize  # noqa: E402
 from .mlp import MLP, ForwardPass  # noqa: E402
-from .optim import TrainResult, gradient_descent, train  # noqa: E402
+from .optim import DivergenceError, TrainResult, gradient_descent, train  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -56,6 +56,7 @@ __all__ = [
     "optim",
     "MLP",
     "ForwardPass",
+    "DivergenceError",
     "TrainResult",
     "check_gradient",
     "check_model_gradient",

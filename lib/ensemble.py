@@ -41,7 +41,8 @@ import numpy as np
 
 from . import _workspace
 from . import losses as _losses
-from ._validate import as_array, check_finite, check_positive, check_positive_int, check_rng
+from ._validate import as_array, check_positive, check_positive_int, check_rng
+from .optim import DivergenceError, _loss_limit
 
 __all__ = ["train_many", "predict_many", "loss_many", "residual_mask", "embed", "extract"]
 
@@ -473,8 +474,7 @@ def train_many(model, thetas, X, y, loss="mse", *, lr, epochs, batch_size=None, 
     Xt, yt = X.T, (y_arr.T if is_mse else y_arr)  # columns are examples
     full = stack.buffers(K, n)
 
-    def step(xt, yb, buf):
-        value = stack.loss(loss_fn, is_mse, stack.forward(A, xt, buf), yb, buf)
+    def update(buf):  # the gradient of the loss just evaluated in buf, and the step
         stack.backward(A, buf, G)
         if weight_decay:
             grad[...] += weight_decay * theta
@@ -482,28 +482,61 @@ def train_many(model, thetas, X, y, loss="mse", *, lr, epochs, batch_size=None, 
             np.multiply(grad, keep, out=grad)  # frozen parameters do not move
         np.multiply(grad, lr, out=grad)
         np.subtract(theta, grad, out=theta)  # in place: the layer views follow
-        return value
 
-    def full_loss():
-        return stack.loss(loss_fn, is_mse, stack.forward(A, Xt, full), yt, full)
+    def loss_of(xt, yb, buf):
+        return stack.loss(loss_fn, is_mse, stack.forward(A, xt, buf), yb, buf)
 
-    if batch_size == n:
-        # full batch: the loss of the forward pass of epoch e is the loss after epoch e - 1,
-        # so the history costs one extra forward pass, at the end
-        for e in range(epochs):
-            history[:, e] = step(Xt, yt, full)
-    else:
-        history[:, 0] = full_loss()
-        for e in range(epochs):
-            perm = rng.permutation(n)
-            for start in range(0, n, batch_size):
-                idx = perm[start:start + batch_size]
-                yb = y_arr[idx].T if is_mse else y_arr[idx]
-                step(X[idx].T, yb, stack.buffers(K, idx.size))
-            history[:, e + 1] = full_loss()
-    history[:, epochs] = full_loss()
-    check_finite(theta, "thetas after training (diverged: try a smaller lr)")
     back = np.argsort(order)  # undo the reordering
+    limit = None  # per member, from its first loss (see lib.optim.DIVERGENCE_FACTOR)
+
+    def check(value, t, filled, recorded):
+        """Raise DivergenceError if a member's loss before update t is non-finite or above
+        its limit; ``filled`` history columns are complete, ``recorded``: value is one."""
+        nonlocal limit
+        if limit is None and np.all(np.isfinite(value)):
+            limit = np.array([_loss_limit(v) for v in value])
+        bad = ~(value <= limit) if limit is not None else ~np.isfinite(value)
+        if np.any(bad):
+            done = history[:, :filled]
+            if recorded and np.all(np.isfinite(value)):
+                done = np.column_stack([done, value])
+            members = np.sort(order[np.flatnonzero(bad)]).tolist()
+            raise DivergenceError(f"training of member(s) {members}", lr=lr, step=t,
+                                  history=done[back], value=float(np.max(value[bad])))
+
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        if batch_size == n:
+            # full batch: the loss of the forward pass of epoch e is the loss after epoch
+            # e - 1, so the history costs one extra forward pass, at the end
+            for e in range(epochs):
+                value = loss_of(Xt, yt, full)
+                check(value, e, e, True)
+                history[:, e] = value
+                update(full)
+            t = epochs
+        else:
+            t = 0
+            value = loss_of(Xt, yt, full)
+            check(value, 0, 0, True)
+            history[:, 0] = value
+            for e in range(epochs):
+                perm = rng.permutation(n)
+                for start in range(0, n, batch_size):
+                    idx = perm[start:start + batch_size]
+                    yb = y_arr[idx].T if is_mse else y_arr[idx]
+                    buf = stack.buffers(K, idx.size)
+                    check(loss_of(X[idx].T, yb, buf), t, e + 1, False)
+                    update(buf)
+                    t += 1
+                if e + 1 < epochs:
+                    value = loss_of(Xt, yt, full)
+                    check(value, t, e + 1, True)
+                    history[:, e + 1] = value
+        value = loss_of(Xt, yt, full)
+        check(value, t, epochs, True)
+        history[:, epochs] = value
+    if not np.all(np.isfinite(theta)):  # the last update overflowed
+        raise DivergenceError("training", lr=lr, step=t, history=history[back])
     return stack.from_aug(theta)[back], history[back]
 
 

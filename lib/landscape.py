@@ -30,6 +30,7 @@ import numpy as np
 
 from . import losses as _losses
 from ._validate import as_array, check_positive, check_positive_int, check_rng
+from .optim import DivergenceError, _loss_limit
 
 __all__ = [
     "batched_predict",
@@ -238,6 +239,13 @@ def train_batched(model, thetas0, X, y, *, lr, epochs, weights=None, weight_deca
     thetas : array, shape (B, p)
     history : array, shape (epochs // record_every + 1, B)
         Data losses :math:`f_b` (without the decay term), the first row at the start.
+
+    Raises
+    ------
+    lib.optim.DivergenceError
+        If a network's loss :math:`f_b` after t epochs is not finite or exceeds
+        ``DIVERGENCE_FACTOR`` times the larger of 1 and its initial loss; ``.step`` is t and
+        ``.history`` the recorded rows up to it (checked every epoch, not only recorded ones).
     """
     thetas = _thetas(model, thetas0).copy()
     X = model._check_X(X)
@@ -259,9 +267,18 @@ def train_batched(model, thetas0, X, y, *, lr, epochs, weights=None, weight_deca
     grad = np.empty_like(thetas)
     u = np.zeros_like(thetas) if momentum else None
     history = []
-    with np.errstate(over="ignore", invalid="ignore"):
+    limit = None  # per network, from its initial loss (see lib.optim.DIVERGENCE_FACTOR)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         for t in range(epochs + 1):
             loss = _batched_grad(model, thetas, X, Y, w, grad)
+            if limit is None and np.all(np.isfinite(loss)):
+                limit = np.array([_loss_limit(v) for v in loss])
+            bad = ~(loss <= limit) if limit is not None else ~np.isfinite(loss)
+            if np.any(bad):
+                kept = history + ([loss] if np.all(np.isfinite(loss)) else [])
+                raise DivergenceError(
+                    f"training of network(s) {np.flatnonzero(bad).tolist()}", lr=lr, step=t,
+                    history=np.array(kept).reshape(-1, B), value=float(np.max(loss[bad])))
             if t % record_every == 0:
                 history.append(loss)
             if t == epochs:
@@ -274,11 +291,6 @@ def train_batched(model, thetas0, X, y, *, lr, epochs, weights=None, weight_deca
                 thetas -= lr * u
             else:
                 thetas -= lr * grad
-    bad = ~np.all(np.isfinite(thetas), axis=1)
-    if np.any(bad):
-        raise ValueError(
-            f"training diverged for network(s) {np.flatnonzero(bad).tolist()}: try a smaller lr"
-        )
     return thetas, np.array(history)
 
 

@@ -9,6 +9,17 @@ r"""Gradient descent and minibatch SGD (chapter 4).
   last batch is smaller when B does not divide N). One epoch is :math:`\lceil N/B\rceil` steps.
 
 The optimiser never mutates its inputs; it returns a new ``theta`` and a loss history.
+
+Divergence
+----------
+Every iterating function of ``lib`` (:func:`gradient_descent`, :func:`train`,
+:func:`lib.ensemble.train_many`, :func:`lib.landscape.train_batched`,
+:func:`lib.overparam.min_norm_least_squares_gd`, :func:`lib.stochastic.linear_sgd_path`) raises
+:class:`DivergenceError` instead of returning a run that has blown up. A run of losses
+:math:`L_0, L_1, \dots` diverges at the first step t where :math:`L_t` is NaN or infinite or
+exceeds ``DIVERGENCE_FACTOR`` (:math:`10^{12}`) times :math:`\max(L_0, 1)`; a run of iterates
+(:func:`gradient_descent`, :func:`~lib.stochastic.linear_sgd_path`) diverges at the first
+non-finite iterate. No floating-point warning escapes from ``lib`` on the way.
 """
 
 from __future__ import annotations
@@ -18,10 +29,68 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import losses as _losses
-from ._validate import as_array, check_finite, check_positive, check_positive_int, check_rng
+from ._validate import as_array, check_positive, check_positive_int, check_rng
 from ._workspace import Workspace, augmented_views, from_augmented, to_augmented
 
-__all__ = ["gradient_descent", "train", "TrainResult"]
+__all__ = ["gradient_descent", "train", "TrainResult", "DivergenceError", "DIVERGENCE_FACTOR"]
+
+DIVERGENCE_FACTOR = 1e12
+"""A loss above ``DIVERGENCE_FACTOR * max(first loss, 1)`` counts as divergence."""
+
+
+class DivergenceError(ValueError):
+    r"""An iterative method diverged: the loss or the iterate stopped being finite, or the loss
+    exceeded ``DIVERGENCE_FACTOR`` (:math:`10^{12}`) times :math:`\max(L_0, 1)`.
+
+    A ``ValueError`` (the step size was a bad argument for this problem), so
+    ``except ValueError`` also catches it.
+
+    Attributes
+    ----------
+    lr : float or array
+        The step size of the run (an array for methods that run several at once).
+    step : int
+        Index of the offending quantity: the step t whose loss :math:`L_t` (the loss at
+        the parameters before update t) was non-finite or above the threshold, or, for a run of
+        iterates, the index t of the first non-finite iterate :math:`x_t`.
+    history : numpy.ndarray
+        What the run had recorded up to and including the last finite value: the losses
+        :math:`L_0, \dots` (for :func:`train`, in the format of its ``record`` argument), or, for
+        :func:`gradient_descent` and :func:`lib.stochastic.linear_sgd_path`, the finite iterates
+        :math:`x_0, \dots, x_{t-1}` (shape ``(step, d)``).
+    value : float or None
+        The offending loss (``None`` for a run of iterates).
+
+    Examples
+    --------
+    >>> try:
+    ...     gradient_descent(lambda x: x, 1.0, 3.0, 2000)
+    ... except DivergenceError as err:
+    ...     print(err.step, err.lr, err.history.shape)
+    1025 3.0 (1025, 1)
+    """
+
+    def __init__(self, what, *, lr, step, history, value=None, detail=""):
+        self.lr = lr
+        self.step = int(step)
+        self.history = np.asarray(history)
+        self.value = None if value is None else float(value)
+        lr_text = f"{lr:g}" if np.ndim(lr) == 0 else str(lr)
+        if value is None:
+            reason = "the iterate is no longer finite"
+        elif np.isfinite(value):
+            reason = (f"loss {value:.3g} exceeds {DIVERGENCE_FACTOR:.0e} x max(initial loss, 1)")
+        else:
+            reason = f"loss {value}"
+        super().__init__(
+            f"{what} diverged at step {self.step} with lr={lr_text}: {reason}{detail}; "
+            f"try a smaller lr (the history up to it is in .history)"
+        )
+
+
+def _loss_limit(first_loss):
+    """The loss above which a run counts as diverged (see :data:`DIVERGENCE_FACTOR`)."""
+    return DIVERGENCE_FACTOR * max(float(first_loss), 1.0)
 
 
 def gradient_descent(grad, x0, lr, steps):
@@ -40,8 +109,13 @@ def gradient_descent(grad, x0, lr, steps):
     Returns
     -------
     trajectory : array, shape (steps + 1, d)
-        :math:`\theta_0, \dots, \theta_T`. A diverging run is truncated before its first
-        non-finite iterate, so fewer than ``steps + 1`` rows come back.
+        :math:`\theta_0, \dots, \theta_T`.
+
+    Raises
+    ------
+    DivergenceError
+        If an iterate :math:`x_t` is not finite (overflow); ``.step`` is t and ``.history``
+        holds the finite iterates :math:`x_0, \dots, x_{t-1}`.
     """
     if not callable(grad):
         raise TypeError(f"grad must be callable, got {type(grad).__name__}")
@@ -50,12 +124,26 @@ def gradient_descent(grad, x0, lr, steps):
     steps = check_positive_int(steps, "steps", allow_zero=True)
     traj = [x.copy()]
     with np.errstate(over="ignore", invalid="ignore"):
-        for _ in range(steps):
-            x = x - lr * np.asarray(grad(x), dtype=float).reshape(x.shape)
+        for t in range(1, steps + 1):
+            g = _check_grad_value(grad(x), x.shape, t - 1)
+            x = x - lr * g
             if not np.all(np.isfinite(x)):
-                break
+                raise DivergenceError("gradient descent", lr=lr, step=t, history=np.array(traj))
             traj.append(x.copy())
     return np.array(traj)
+
+
+def _check_grad_value(g, shape, t):
+    """``grad(x)`` as a float array of ``shape``; a clear error if the callable returns junk."""
+    try:
+        g = np.asarray(g, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"grad must return an array of numbers, got {type(g).__name__} "
+                        f"at step {t}") from err
+    if g.size != int(np.prod(shape)):
+        raise ValueError(f"grad must return an array of shape {shape} (the shape of x0), "
+                         f"got shape {g.shape} at step {t}")
+    return g.reshape(shape)
 
 
 @dataclass
@@ -114,6 +202,17 @@ def train(model, theta0, X, y, *, loss="mse", lr, epochs, batch_size=None, rng=N
     Returns
     -------
     TrainResult
+
+    Raises
+    ------
+    DivergenceError
+        If the loss :math:`L_t` before update t (the minibatch loss for minibatches, and the
+        full loss recorded after every epoch) is NaN, infinite or above
+        ``DIVERGENCE_FACTOR * max(L_first, 1)``, where ``L_first`` is the first loss computed;
+        ``.step`` is t (the number of updates made before the offending loss), ``.history``
+        is the loss history in the format of ``record`` up to and including the last finite
+        loss (empty for ``record=None``), ``.value`` the offending loss and ``.lr`` the step
+        size. The check is one float comparison per step.
 
     Notes
     -----
@@ -183,34 +282,60 @@ def train(model, theta0, X, y, *, loss="mse", lr, epochs, batch_size=None, rng=N
 
     full = batch_size == n
     history = []
-    if record == "epoch" and not full:
-        history.append(full_loss())
+    limit = -np.inf  # set from the first loss (see DIVERGENCE_FACTOR); NaN fails every test
+
+    def diverged(value, step):
+        kept = history + ([value] if np.isfinite(value) and record is not None else [])
+        return DivergenceError("training", lr=lr, step=step, history=np.asarray(kept),
+                               value=value)
+
     steps = 0
     decay = lr * weight_decay
-    for _ in range(epochs):
-        if full:
-            ws, yb = space(n), y_arr
-        else:
-            order = rng.permutation(n)
-        for start in range(0, n, batch_size):
-            if not full:
-                idx = order[start:start + batch_size]
-                ws = space(idx.size)
-                ws.load(XT, yT, idx)
-                yb = None if fast_mse else y_arr[idx]
-            ws.forward()
-            value = step_value(ws, yb, lr)
-            ws.backward(ws.delta_out)
-            if decay:
-                grads += decay * params
-            params -= grads  # in place: the bound views follow
-            steps += 1
-            if record == "step" or (record == "epoch" and full):
-                history.append(value)  # full batch: loss before this epoch's step
+    # overflow of a diverging run is detected below (the loss stops being finite or exceeds
+    # the limit); no floating-point warning from the workspace reaches the caller
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         if record == "epoch" and not full:
-            history.append(full_loss())
-    if record == "epoch" and full:
-        history.append(full_loss())
+            value = full_loss()
+            if not np.isfinite(value):
+                raise diverged(value, 0)
+            limit = _loss_limit(value)
+            history.append(value)
+        for _ in range(epochs):
+            if full:
+                ws, yb = space(n), y_arr
+            else:
+                order = rng.permutation(n)
+            for start in range(0, n, batch_size):
+                if not full:
+                    idx = order[start:start + batch_size]
+                    ws = space(idx.size)
+                    ws.load(XT, yT, idx)
+                    yb = None if fast_mse else y_arr[idx]
+                ws.forward()
+                value = step_value(ws, yb, lr)
+                if not value <= limit:  # one float comparison per step
+                    if limit == -np.inf and np.isfinite(value):
+                        limit = _loss_limit(value)  # the first step's loss
+                    else:
+                        raise diverged(value, steps)
+                ws.backward(ws.delta_out)
+                if decay:
+                    grads += decay * params
+                params -= grads  # in place: the bound views follow
+                steps += 1
+                if record == "step" or (record == "epoch" and full):
+                    history.append(value)  # full batch: loss before this epoch's step
+            if record == "epoch" and not full:
+                value = full_loss()
+                if not value <= limit:
+                    raise diverged(value, steps)
+                history.append(value)
+        if record == "epoch" and full:
+            value = full_loss()
+            if not value <= limit:
+                raise diverged(value, steps)
+            history.append(value)
+    if not np.all(np.isfinite(params)):  # the last update overflowed
+        raise DivergenceError("training", lr=lr, step=steps, history=np.asarray(history))
     theta = from_augmented(model, params)
-    check_finite(theta, "theta after training (diverged: try a smaller lr)")
     return TrainResult(theta=theta, loss=np.asarray(history), steps=steps)

@@ -15,11 +15,13 @@ r"""Overparameterized models: counting parameters and reaching zero training los
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from ._validate import as_array, check_positive, check_positive_int
+from .optim import DivergenceError, _loss_limit
 
 __all__ = [
     "square_network_widths",
@@ -78,6 +80,13 @@ def min_norm_least_squares_gd(A, b, *, lr=None, steps=10_000, x0=None):
     Returns
     -------
     x : array, shape (d,)
+
+    Raises
+    ------
+    lib.optim.DivergenceError
+        If the loss :math:`L_t = \tfrac12\|Ax_t - b\|^2` is not finite or exceeds
+        ``DIVERGENCE_FACTOR`` times :math:`\max(L_0, 1)` (``lr`` above :math:`2/\|A\|_2^2`);
+        ``.history`` holds :math:`L_0, \dots` up to the last finite one.
     """
     A = as_array(A, "A", ndim=2)
     b = as_array(b, "b", ndim=1)
@@ -86,8 +95,22 @@ def min_norm_least_squares_gd(A, b, *, lr=None, steps=10_000, x0=None):
     steps = check_positive_int(steps, "steps")
     lr = 1.0 / np.linalg.norm(A, 2) ** 2 if lr is None else check_positive(lr, "lr")
     x = np.zeros(A.shape[1]) if x0 is None else as_array(x0, "x0", ndim=1).copy()
-    for _ in range(steps):
-        x -= lr * (A.T @ (A @ x - b))
+    losses = []
+    limit = np.inf
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(steps + 1):
+            r = A @ x - b
+            loss = 0.5 * float(r @ r)
+            if not (math.isfinite(loss) and loss <= limit):
+                kept = losses + ([loss] if np.isfinite(loss) else [])
+                raise DivergenceError("gradient descent on the least-squares loss", lr=lr,
+                                      step=t, history=np.array(kept), value=loss)
+            if t == 0:
+                limit = _loss_limit(loss)
+            losses.append(loss)
+            if t == steps:
+                break
+            x -= lr * (A.T @ r)
     return x
 
 

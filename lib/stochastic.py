@@ -26,6 +26,7 @@ import numpy as np
 from . import losses as _losses
 from ._validate import as_array, check_positive, check_positive_int, check_rng
 from .landscape import per_example_gradients  # noqa: F401  (chapter 4 uses it from here)
+from .optim import DivergenceError
 
 __all__ = ["CountingLoss", "linear_loss", "linear_sgd_path"]
 
@@ -125,6 +126,12 @@ def linear_sgd_path(X, y, theta0, *, lr, epochs, batch_size=None, rng=None):
     -------
     path : array, shape (steps + 1, d + 1)
         :math:`\theta_0, \theta_1, \dots`; one epoch is :math:`\lceil N/B\rceil` steps.
+
+    Raises
+    ------
+    lib.optim.DivergenceError
+        If an iterate :math:`\theta_t` is not finite; ``.step`` is t and ``.history`` holds
+        :math:`\theta_0, \dots, \theta_{t-1}`.
     """
     X, y = _linear_inputs(X, y, theta0)
     theta = as_array(theta0, "theta0", ndim=1).copy()
@@ -138,11 +145,14 @@ def linear_sgd_path(X, y, theta0, *, lr, epochs, batch_size=None, rng=None):
         check_rng(rng)
     Xa = np.hstack([X, np.ones((n, 1))])  # augmented inputs (x_i, 1)
     path = [theta.copy()]
-    for _ in range(epochs):
-        order = rng.permutation(n) if batch_size < n else np.arange(n)
-        for start in range(0, n, batch_size):
-            idx = order[start:start + batch_size]
-            r = Xa[idx] @ theta - y[idx]  # residuals of the minibatch
-            theta = theta - lr * (r @ Xa[idx]) / idx.size
-            path.append(theta.copy())
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(epochs):
+            order = rng.permutation(n) if batch_size < n else np.arange(n)
+            for start in range(0, n, batch_size):
+                idx = order[start:start + batch_size]
+                r = Xa[idx] @ theta - y[idx]  # residuals of the minibatch
+                theta = theta - lr * (r @ Xa[idx]) / idx.size
+                if not np.all(np.isfinite(theta)):
+                    raise DivergenceError("SGD", lr=lr, step=len(path), history=np.array(path))
+                path.append(theta.copy())
     return np.array(path)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from lib.mlp import MLP
-from lib.optim import TrainResult, gradient_descent, train
+from lib.optim import DivergenceError, TrainResult, gradient_descent, train
 
 # --------------------------------------------------------------------------- gradient_descent
 
@@ -31,19 +31,25 @@ def test_gd_rates_per_eigendirection():
     np.testing.assert_allclose(traj[:, 1], 0.2 ** t, rtol=1e-12, atol=1e-300)
 
 
-def test_gd_diverges_for_lr_above_two_over_a_and_truncates():
+def test_gd_diverges_for_lr_above_two_over_a_and_raises_with_the_finite_iterates():
     a, lr, steps = 1.0, 2.5, 5000  # 1 - lr a = -1.5: |x_t| grows like 1.5^t
     grad = lambda x: a * x  # noqa: E731
-    traj = gradient_descent(grad, 1.0, lr, steps)
-    assert 1 < len(traj) < steps + 1  # truncated
+    with pytest.raises(DivergenceError, match=r"lr=2\.5") as info:
+        gradient_descent(grad, 1.0, lr, steps)
+    err = info.value
+    assert isinstance(err, ValueError)
+    assert err.lr == lr
+    traj = err.history
+    assert traj.shape == (err.step, 1)  # x_0 .. x_{step-1}, all finite
     assert np.all(np.isfinite(traj))
     t = np.arange(len(traj))
     np.testing.assert_allclose(traj[:, 0], (-1.5) ** t, rtol=1e-10)
     with np.errstate(over="ignore", invalid="ignore"):
         nxt = traj[-1] - lr * grad(traj[-1])
-    assert not np.all(np.isfinite(nxt))  # the next iterate was the first non-finite one
+    assert not np.all(np.isfinite(nxt))  # x_step was the first non-finite iterate
     # overflow of 1.5^t happens near t = log(1.8e308)/log(1.5) ~ 1750
-    assert abs(len(traj) - math.log(np.finfo(float).max) / math.log(1.5)) < 3
+    assert abs(err.step - math.log(np.finfo(float).max) / math.log(1.5)) < 3
+    assert f"step {err.step}" in str(err)
 
 
 def test_gd_at_lr_two_over_a_oscillates_without_truncation():
