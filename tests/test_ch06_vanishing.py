@@ -109,3 +109,31 @@ def test_gradient_histogram_explorer_callback():
     txt = ex.text.value
     ex.controls["gain"].value = 2.0
     assert ex.text.value != txt
+
+
+def test_sigmoid_network_equals_tanh_network_below_1e_12():
+    """The weight map of chapter 6 written out here (C_1 = A_1/2, d_1 = b_1/2; middle layers
+    C = A/4, d = b/2 + C 1; last C = A/2, d = b + C 1) and both forward passes in numpy."""
+    sig = lambda u: 1 / (1 + np.exp(-u))  # noqa: E731
+    for seed, widths in enumerate([(3, 8, 1), (5, 20, 20, 20, 2), (2, 16, 16, 16, 16, 3)]):
+        rng = np.random.default_rng([6, 15, seed])
+        net = MLP(widths, "sigmoid")
+        theta = net.init(rng, "normal", bias=0.0) + 0.3 * rng.standard_normal(net.num_params)
+        layers = net.layers(theta)
+        X = rng.normal(0, 2, (100, widths[0]))
+        z_s, z_t = X, X
+        last = len(layers) - 1
+        for j, (A, b) in enumerate(layers):
+            if j == 0:
+                C, d = A / 2, b / 2
+            elif j < last:
+                C = A / 4
+                d = b / 2 + C.sum(axis=1)
+            else:
+                C = A / 2
+                d = b + C.sum(axis=1)
+            v_s, v_t = z_s @ A.T + b, z_t @ C.T + d
+            z_s, z_t = (v_s, v_t) if j == last else (sig(v_s), np.tanh(v_t))
+        scale = max(1.0, np.abs(z_s).max())
+        assert np.abs(z_s - z_t).max() / scale < 1e-12
+        assert np.abs(net.predict(theta, X) - z_s).max() / scale < 1e-12

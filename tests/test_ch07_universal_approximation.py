@@ -72,3 +72,17 @@ def test_explorer_callback():
     txt2 = ex.text.value
     ex.controls["target"].value = "|x - 0.2| (not C^2)"
     assert ex.text.value != txt2 and "no C^2 bound" in ex.text.value
+
+
+def test_square_activation_network_is_a_quadratic_third_differences_below_1e_12():
+    for seed in range(5):
+        net = lib.MLP((1, 200, 1), approx.polynomial_activation(2))
+        theta = net.init(np.random.default_rng([7, 9, seed]), "uniform")
+        (W1, b1), (W2, b2) = net.layers(theta)
+        xg = np.linspace(-1, 1, 41)
+        # oracle: the network written out in plain numpy, sum_i w_i (a_i x + b_i)^2 + c
+        inline = ((xg[:, None] * W1[:, 0] + b1) ** 2) @ W2[0] + b2[0]
+        vals = net.predict(theta, xg)[:, 0]
+        assert np.allclose(vals, inline, rtol=1e-12, atol=1e-12)
+        assert np.max(np.abs(np.diff(vals, 3))) < 1e-12
+        assert np.max(np.abs(np.diff(vals, 2))) > 1e-6 * np.max(np.abs(vals))

@@ -50,12 +50,17 @@ def test_lecture_tables_column_means_in_lecture_ranges():
                   (1.98, 2.01)]
     alpha_range = [(1.0, 1.0), (0.745, 0.812), (0.403, 0.443), (1.0, 1.0), (0.751, 0.764),
                    (0.425, 0.428)]
-    norms, ratios = randmat.lecture_tables(np.random.default_rng(9))
-    assert norms.shape == (10, 6)
+    norms, ratios = randmat.lecture_tables(np.random.default_rng(9), draws=50)
+    assert norms.shape == (50, 6)
     for k in range(6):
         assert norm_range[k][0] <= norms[:, k].mean() <= norm_range[k][1]
         assert alpha_range[k][0] - 1e-12 <= ratios[:, k].mean() <= alpha_range[k][1] + 1e-12
+    # oracle for alpha: a full SVD here, mean / largest singular value
+    W = randmat.scaled_gaussian(1000, 1000, np.random.default_rng(1), lipschitz=0.5)
+    s = np.linalg.svd(W, compute_uv=False)
+    assert abs(s.mean() / s[0] - 4 / (3 * np.pi)) < 0.005
     assert abs(ratios[:, 5].mean() - 4 / (3 * np.pi)) < 0.005
+    assert np.all(norms < 2.5) and norms[:, 5].std() < norms[:, 2].std() < norms[:, 0].std()
 
 
 def _relu_norms(scheme, **kw):
@@ -111,3 +116,26 @@ def test_initialization_explorer_callback():
     txt = ex.text.value
     ex.controls["activation"].value = "tanh"
     assert ex.text.value != txt
+
+
+def test_gaussian_norm_ratio_claims_hold_by_a_margin_over_seeds():
+    """Chapter 9's claims on mean ||M|| / (sqrt(n) + sqrt(m)) with 500 draws, over several
+    seeds; for m = 1 the norm is a chi variable with the closed-form mean
+    sqrt(2) Gamma((n + 1)/2) / Gamma(n/2)."""
+    from math import exp, lgamma, sqrt
+
+    dims = np.array([10, 20, 50, 100, 200, 400])
+    for seed in range(2):
+        rng = np.random.default_rng([9, 2, seed])
+        for m in (1, 10, 100):
+            norms = np.array([np.linalg.svd(rng.standard_normal((500, n, m)),
+                                            compute_uv=False)[:, 0].mean() for n in dims])
+            ratio = norms / (np.sqrt(dims) + np.sqrt(m))
+            assert np.all(ratio < 1.0) and np.all(ratio > 0.7)
+            assert ratio[-1] > 0.95 or (m == 1 and ratio[-1] > ratio[0])
+            if m == 1:
+                chi_mean = np.array([sqrt(2) * exp(lgamma((n + 1) / 2) - lgamma(n / 2))
+                                     for n in dims])
+                # 500 draws of a chi variable (sd < 0.71): the mean within 6 standard errors
+                assert np.all(np.abs(norms - chi_mean) < 6 * 0.71 / sqrt(500))
+                assert chi_mean[0] / (sqrt(10) + 1) > 0.74  # the margin over 0.7

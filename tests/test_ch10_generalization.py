@@ -117,3 +117,23 @@ def test_landscape_explorer_callback():
     img = ex.image.value
     ex.controls["radius"].value = 1.0
     assert ex.image.value != img
+
+
+def test_converged_fits_have_training_loss_below_printed_bound():
+    # the notebook prints "training loss below 1e-12" for converged fits: recompute the mean
+    # loss here in plain numpy from the residuals
+    X, y = _data(10)
+    for t in _fits(X, y, [RES_NET.init(np.random.default_rng(s), "uniform") for s in range(12)],
+                   2):
+        r = RES_NET.predict(t, X) - y
+        assert np.mean(0.5 * r**2) < 1e-12
+
+
+def test_gradient_descent_from_zero_reaches_pinv_solution_below_1e_12():
+    for seed in range(5):
+        rng = np.random.default_rng([10, 4, seed])
+        A, b = rng.standard_normal((20, 100)), rng.standard_normal(20)
+        x_gd = overparam.min_norm_least_squares_gd(A, b, steps=5000)
+        # oracle: the minimum-norm solution from the normal equations of the rows
+        x_min = A.T @ np.linalg.solve(A @ A.T, b)
+        assert np.linalg.norm(x_gd - x_min) < 1e-12
