@@ -14,25 +14,53 @@ import numpy as np
 __all__ = [
     "as_array",
     "as_matrix",
+    "as_values",
     "check_positive",
     "check_positive_int",
+    "check_int",
+    "check_real",
+    "check_probability",
+    "check_bool",
+    "check_callable",
+    "check_choice",
+    "check_model",
+    "check_spd",
     "check_labels",
     "check_rng",
     "check_finite",
+    "solve",
 ]
 
 
-def as_array(x, name: str, *, ndim=None, dtype=np.float64, allow_empty=False) -> np.ndarray:
-    """Convert ``x`` to a finite float array and check its number of dimensions.
-
-    ``ndim`` may be an int or a tuple of allowed ints.
-    """
+def _real_array(x, name, dtype):
+    """``np.asarray(x, dtype)``, refusing what is not an array of real numbers (TypeError)."""
     if isinstance(x, (str, bytes)) or x is None:
-        raise TypeError(f"{name} must be an array of numbers, got {type(x).__name__}")
+        raise TypeError(f"{name} must be an array of real numbers, got {type(x).__name__}")
+    if np.iscomplexobj(x):
+        raise TypeError(f"{name} must be real, got a complex array (take .real explicitly if "
+                        f"the imaginary part is meant to be dropped)")
     try:
-        arr = np.asarray(x, dtype=dtype)
+        return np.asarray(x, dtype=dtype)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be an array of numbers, got {type(x).__name__}") from exc
+        raise TypeError(f"{name} must be an array of real numbers, got {type(x).__name__}"
+                        f" ({exc})") from exc
+
+
+def as_values(x, name: str) -> np.ndarray:
+    """A float array for elementwise math: any shape, NaN and infinity allowed (they
+    propagate), but no strings, ``None`` or complex numbers (TypeError naming ``name``)."""
+    if isinstance(x, np.ndarray) and x.dtype == np.float64:
+        return x
+    return _real_array(x, name, np.float64)
+
+
+def as_array(x, name: str, *, ndim=None, dtype=np.float64, allow_empty=False) -> np.ndarray:
+    """Convert ``x`` to a finite real float array and check its number of dimensions.
+
+    ``ndim`` may be an int or a tuple of allowed ints. Strings, ``None``, complex input and
+    objects that are not arrays of numbers raise ``TypeError``.
+    """
+    arr = _real_array(x, name, dtype)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
@@ -61,11 +89,106 @@ def as_matrix(x, name: str, *, n_cols=None) -> np.ndarray:
     return arr
 
 
+def _real_scalar(value, name):
+    """``value`` as a float if it is a real number (not a bool, string or array)."""
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+        value = value[()]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    return float(value)
+
+
+def check_real(value, name: str, *, low=None, high=None, low_open=False, high_open=False,
+               allow_inf=False) -> float:
+    """A finite real number (a float is returned), optionally within bounds.
+
+    ``low``/``high`` are inclusive unless ``low_open``/``high_open``; NaN is always rejected,
+    infinity unless ``allow_inf``.
+    """
+    value = _real_scalar(value, name)
+    bad = np.isnan(value) or (not allow_inf and np.isinf(value))
+    if low is not None:
+        bad = bad or value < low or (low_open and value == low)
+    if high is not None:
+        bad = bad or value > high or (high_open and value == high)
+    if bad:
+        lo = "" if low is None else ("(" if low_open else "[") + f"{low:g}"
+        hi = "" if high is None else f"{high:g}" + (")" if high_open else "]")
+        where = f" in {lo or '(-inf'}, {hi or 'inf)'}" if lo or hi else ""
+        raise ValueError(f"{name} must be a finite real number{where}, got {value!r}")
+    return value
+
+
+def check_probability(value, name: str) -> float:
+    """A probability strictly between 0 and 1."""
+    return check_real(value, name, low=0.0, high=1.0, low_open=True, high_open=True)
+
+
+def check_int(value, name: str, *, low=None, high=None) -> int:
+    """An integer (not a bool) in ``[low, high)``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    value = int(value)
+    if (low is not None and value < low) or (high is not None and value >= high):
+        raise ValueError(f"{name} must lie in [{low}, {high}), got {value}")
+    return value
+
+
+def check_bool(value, name: str) -> bool:
+    """``True`` or ``False`` (a numpy bool is accepted); a string such as ``"no"`` is not."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_callable(f, name: str):
+    """``f`` must be callable."""
+    if not callable(f):
+        raise TypeError(f"{name} must be callable, got {type(f).__name__}")
+    return f
+
+
+def check_choice(value, name: str, choices):
+    """``value`` must be one of ``choices`` (compared with ``==``, strings and None)."""
+    if not any(value is c or (isinstance(value, str) and value == c) for c in choices):
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
+    return value
+
+
+def check_model(model, name: str = "model"):
+    """``model`` must be a :class:`lib.mlp.MLP`."""
+    from .mlp import MLP  # here: lib.mlp imports this module
+
+    if not isinstance(model, MLP):
+        raise TypeError(f"{name} must be a lib.mlp.MLP, got {type(model).__name__}")
+    return model
+
+
+def check_spd(cov, name: str, *, d=None) -> np.ndarray:
+    """A symmetric positive definite ``(d, d)`` matrix (e.g. a covariance)."""
+    cov = as_array(cov, name, ndim=2)
+    if cov.shape[0] != cov.shape[1] or (d is not None and cov.shape[0] != d):
+        want = f"({d}, {d})" if d is not None else "square"
+        raise ValueError(f"{name} must be a {want} matrix, got shape {cov.shape}")
+    if not np.allclose(cov, cov.T, rtol=1e-12, atol=1e-12):
+        raise ValueError(f"{name} must be symmetric, got {cov.tolist()}")
+    if np.linalg.eigvalsh(cov).min() <= 0:
+        raise ValueError(f"{name} must be positive definite (it is singular or indefinite), "
+                         f"got {cov.tolist()}")
+    return cov
+
+
+def solve(A, b, name: str):
+    """``np.linalg.solve(A, b)``, with a singular ``A`` reported as a ValueError naming it."""
+    try:
+        return np.linalg.solve(A, b)
+    except np.linalg.LinAlgError as err:
+        raise ValueError(f"{name} must be non-singular, got a singular matrix") from err
+
+
 def check_positive(value, name: str, *, allow_zero=False) -> float:
     """A positive (or non-negative) finite real number."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    value = float(value)
+    value = _real_scalar(value, name)
     ok = value >= 0 if allow_zero else value > 0
     if not np.isfinite(value) or not ok:
         kind = "non-negative" if allow_zero else "positive"

@@ -5,7 +5,9 @@ derivative; :func:`get` returns both, with the global Lipschitz constant of the 
 :class:`Activation` record.
 
 Numerical stability is part of the definition: no function overflows or underflows for
-inputs as large as :math:`|z| = 10^4`, and none returns NaN. Exponentials are evaluated only
+inputs as large as :math:`|z| = 10^4`, and none returns NaN for a number. A NaN input gives
+NaN (value and derivative alike): a NaN never turns into a plausible number. ``z`` may be
+any real array or scalar; strings, ``None`` and complex input raise ``TypeError``. Exponentials are evaluated only
 at non-positive arguments, floored at :math:`-700` (where :math:`e^{-700}\approx 10^{-304}` is
 still a normal float, far below double-precision resolution of the results); below the floor
 the exponential is taken as exactly 0.
@@ -22,7 +24,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._validate import check_positive
+from ._validate import as_values, check_real
 
 __all__ = [
     "Activation",
@@ -58,18 +60,29 @@ def _exp_nonpos(u: np.ndarray) -> np.ndarray:
     as ``1 - tanh(1e4)**2`` is) instead of stalling at ``e^{-700}``.
     """
     u = np.asarray(u, dtype=float)
-    return np.where(u >= _EXP_FLOOR, np.exp(np.maximum(u, _EXP_FLOOR)), 0.0)
+    return np.where(u < _EXP_FLOOR, 0.0, np.exp(np.maximum(u, _EXP_FLOOR)))  # NaN stays NaN
+
+
+def _keep_nan(z, out):
+    """``out`` with NaN wherever ``z`` is NaN (indicator functions would give 0 or 1)."""
+    return np.where(np.isnan(z), np.nan, out) if np.isnan(z).any() else out
+
+
+def _leaky_alpha(alpha):
+    """The slope of LeakyReLU for z < 0, in (0, 1)."""
+    return check_real(alpha, "alpha", low=0.0, high=1.0, low_open=True, high_open=True)
 
 
 def step(z):
     r"""Heaviside step, the perceptron's threshold: :math:`1` if :math:`z \ge 0`, else 0 (ch. 1)."""
-    z = np.asarray(z, dtype=float)
-    return (z >= 0).astype(float)
+    z = as_values(z, "z")
+    return _keep_nan(z, (z >= 0).astype(float))
 
 
 def step_prime(z):
     """Derivative of the step where it exists: 0 (the kink at 0 is assigned 0 too)."""
-    return np.zeros_like(np.asarray(z, dtype=float))
+    z = as_values(z, "z")
+    return _keep_nan(z, np.zeros_like(z))
 
 
 def sigmoid(z):
@@ -78,69 +91,74 @@ def sigmoid(z):
     For :math:`z \ge 0` use :math:`1/(1+e^{-z})`; for :math:`z<0` use
     :math:`e^{z}/(1+e^{z})`; both only exponentiate non-positive numbers (chapters 2, 6).
     """
-    z = np.asarray(z, dtype=float)
+    z = as_values(z, "z")
     e = _exp_nonpos(-np.abs(z))  # e^{-|z|} in (0, 1]
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def sigmoid_prime(z):
     r""":math:`\sigma'(z) = \sigma(z)(1-\sigma(z)) = e^{-|z|}/(1+e^{-|z|})^2 \le 1/4`."""
-    z = np.asarray(z, dtype=float)
+    z = as_values(z, "z")
     e = _exp_nonpos(-np.abs(z))
     return e / (1.0 + e) ** 2
 
 
 def tanh(z):
     r"""Hyperbolic tangent :math:`\tanh z = (e^z-e^{-z})/(e^z+e^{-z}) = 2\sigma(2z)-1`."""
-    return np.tanh(np.asarray(z, dtype=float))
+    return np.tanh(as_values(z, "z"))
 
 
 def tanh_prime(z):
     r""":math:`\tanh'(z) = 1-\tanh^2 z = 4 e^{-2|z|}/(1+e^{-2|z|})^2`, exact in the tails."""
-    z = np.asarray(z, dtype=float)
+    z = as_values(z, "z")
     e = _exp_nonpos(-2.0 * np.abs(z))
     return 4.0 * e / (1.0 + e) ** 2
 
 
 def relu(z):
     r"""Rectified linear unit :math:`\max(0, z)`."""
-    z = np.asarray(z, dtype=float)
+    z = as_values(z, "z")
     return np.maximum(z, 0.0)
 
 
 def relu_prime(z):
     r""":math:`\mathrm{ReLU}'(z) = 1` for :math:`z>0`, 0 otherwise (0 at the kink)."""
-    return (np.asarray(z, dtype=float) > 0).astype(float)
+    z = as_values(z, "z")
+    return _keep_nan(z, (z > 0).astype(float))
 
 
 def leaky_relu(z, alpha=0.01):
     r"""LeakyReLU :math:`\max(z, \alpha z)` for :math:`0<\alpha<1` :cite:p:`maas2013rectifier`."""
-    z = np.asarray(z, dtype=float)
+    z = as_values(z, "z")
+    alpha = _leaky_alpha(alpha)
     return np.where(z > 0, z, alpha * z)
 
 
 def leaky_relu_prime(z, alpha=0.01):
     r"""1 for :math:`z>0`, :math:`\alpha` otherwise."""
-    z = np.asarray(z, dtype=float)
-    return np.where(z > 0, 1.0, alpha)
+    z = as_values(z, "z")
+    alpha = _leaky_alpha(alpha)
+    return _keep_nan(z, np.where(z > 0, 1.0, alpha))
 
 
 def elu(z, alpha=1.0):
     r"""ELU: :math:`z` for :math:`z \ge 0`, :math:`\alpha(e^z-1)` otherwise."""
-    z = np.asarray(z, dtype=float)
+    z = as_values(z, "z")
+    alpha = check_real(alpha, "alpha", low=0.0, low_open=True)
     neg = alpha * np.expm1(np.maximum(np.minimum(z, 0.0), _EXP_FLOOR))
     return np.where(z >= 0, z, neg)
 
 
 def elu_prime(z, alpha=1.0):
     r"""1 for :math:`z \ge 0`, :math:`\alpha e^z` otherwise."""
-    z = np.asarray(z, dtype=float)
+    z = as_values(z, "z")
+    alpha = check_real(alpha, "alpha", low=0.0, low_open=True)
     return np.where(z >= 0, 1.0, alpha * _exp_nonpos(np.minimum(z, 0.0)))
 
 
 def softplus(z):
     r"""Softplus :math:`\log(1+e^z) = \max(z,0) + \log(1+e^{-|z|})`, a smooth ReLU."""
-    z = np.asarray(z, dtype=float)
+    z = as_values(z, "z")
     return np.maximum(z, 0.0) + np.log1p(_exp_nonpos(-np.abs(z)))
 
 
@@ -151,12 +169,13 @@ def softplus_prime(z):
 
 def identity(z):
     """Identity, the activation of the last layer (no final activation, chapter 3)."""
-    return np.asarray(z, dtype=float).copy()
+    return as_values(z, "z").copy()
 
 
 def identity_prime(z):
     """Derivative of the identity: 1."""
-    return np.ones_like(np.asarray(z, dtype=float))
+    z = as_values(z, "z")
+    return _keep_nan(z, np.ones_like(z))
 
 
 @dataclass(frozen=True)
@@ -209,14 +228,12 @@ def get(name, alpha=None) -> Activation:
     if not isinstance(name, str):
         raise TypeError(f"activation must be a name (str), got {type(name).__name__}")
     if name == "leaky_relu":
-        a = 0.01 if alpha is None else check_positive(alpha, "alpha")
-        if a >= 1:
-            raise ValueError(f"alpha of leaky_relu must lie in (0, 1), got {a}")
+        a = 0.01 if alpha is None else _leaky_alpha(alpha)
         return Activation(
             name, lambda z: leaky_relu(z, a), lambda z: leaky_relu_prime(z, a), 1.0, True
         )
     if name == "elu":
-        a = 1.0 if alpha is None else check_positive(alpha, "alpha")
+        a = 1.0 if alpha is None else check_real(alpha, "alpha", low=0.0, low_open=True)
         return Activation(name, lambda z: elu(z, a), lambda z: elu_prime(z, a), max(1.0, a), True)
     table = {
         "step": (step, step_prime, np.inf, False),

@@ -25,7 +25,16 @@ from __future__ import annotations
 import numpy as np
 
 from . import activations as _act
-from ._validate import as_array, check_positive, check_positive_int, check_rng
+from ._validate import (
+    as_array,
+    as_values,
+    check_callable,
+    check_int,
+    check_positive,
+    check_positive_int,
+    check_real,
+    check_rng,
+)
 from .mlp import MLP
 
 __all__ = [
@@ -65,7 +74,7 @@ def relu_interpolant(f, knots):
     x = as_array(knots, "knots", ndim=1)
     if x.size < 2 or np.any(np.diff(x) <= 0):
         raise ValueError("knots must hold at least 2 strictly increasing values")
-    fx = np.asarray(f(x), dtype=float) if callable(f) else as_array(f, "f", ndim=1)
+    fx = as_array(f(x) if callable(f) else f, "f(knots)" if callable(f) else "f", ndim=1)
     if fx.shape != x.shape:
         raise ValueError(f"f must give one value per knot ({x.size}), got shape {fx.shape}")
     s = np.diff(fx) / np.diff(x)  # slope on each cell
@@ -75,11 +84,12 @@ def relu_interpolant(f, knots):
 
 def relu_sum(x, w, b, c=0.0):
     r""":math:`g(x) = c + \sum_i w_i\,\mathrm{ReLU}(x + b_i)` at every point of ``x``, shape of x."""
-    x = np.asarray(x, dtype=float)
+    x = as_values(x, "x")
     w = as_array(w, "w", ndim=1)
     b = as_array(b, "b", ndim=1)
     if w.shape != b.shape:
         raise ValueError(f"w and b must have the same shape, got {w.shape} and {b.shape}")
+    c = check_real(c, "c")
     return c + np.maximum(x[..., None] + b, 0.0) @ w
 
 
@@ -94,17 +104,28 @@ def interpolant_mlp(w, b, c=0.0):
     """
     w = as_array(w, "w", ndim=1)
     b = as_array(b, "b", ndim=1)
+    if w.shape != b.shape:
+        raise ValueError(f"w and b must have the same shape, got {w.shape} and {b.shape}")
     n = w.size
     model = MLP((1, n, 1), "relu")
-    theta = model.flatten([(np.ones((n, 1)), b), (w[None, :], np.array([float(c)]))])
+    theta = model.flatten([(np.ones((n, 1)), b), (w[None, :], np.array([check_real(c, "c")]))])
     return model, theta
 
 
 def sup_error(f, g, low, high, *, points=20001):
     r""":math:`\max|f - g|` over an even grid of ``points`` points of [low, high]."""
-    points = check_positive_int(points, "points")
+    check_callable(f, "f")
+    check_callable(g, "g")
+    low, high = check_real(low, "low"), check_real(high, "high")
+    if not high > low:
+        raise ValueError(f"high must exceed low, got low={low}, high={high}")
+    points = check_int(points, "points", low=2)
     xs = np.linspace(low, high, points)
-    return float(np.max(np.abs(np.asarray(f(xs)) - np.asarray(g(xs)))))
+    fx, gx = as_array(f(xs), "f(x) (the values f returned)"), as_array(g(xs), "g(x)")
+    if fx.shape != xs.shape or gx.shape != xs.shape:
+        raise ValueError(f"f and g must return one value per point, shape {xs.shape}, got "
+                         f"{fx.shape} and {gx.shape}")
+    return float(np.max(np.abs(fx - gx)))
 
 
 def interpolation_bound(h, f2_max):
@@ -119,16 +140,19 @@ def loglog_slope(n, err):
     err = as_array(err, "err", ndim=1)
     if n.shape != err.shape or np.any(n <= 0) or np.any(err <= 0):
         raise ValueError("n and err must be positive arrays of the same shape")
+    if np.unique(n).size < 2:
+        raise ValueError(f"n must hold at least 2 distinct values to fit a slope, got {n}")
     return float(np.polyfit(np.log(n), np.log(err), 1)[0])
 
 
 def sigmoid_step(x, a, k):
     r""":math:`\sigma(k(x - a))`, a smooth step at ``a`` that tends to :math:`\mathbf 1[x>a]`."""
-    return _act.sigmoid(check_positive(k, "k") * (np.asarray(x, dtype=float) - a))
+    return _act.sigmoid(check_positive(k, "k") * (as_values(x, "x") - check_real(a, "a")))
 
 
 def sigmoid_bump(x, a, c, k):
     r""":math:`\sigma(k(x-a)) - \sigma(k(x-c))`, tends to :math:`\mathbf 1[a < x < c]`."""
+    a, c = check_real(a, "a"), check_real(c, "c")
     if not c > a:
         raise ValueError(f"c must exceed a, got a={a}, c={c}")
     return sigmoid_step(x, a, k) - sigmoid_step(x, c, k)
@@ -139,8 +163,8 @@ def polynomial_activation(degree):
     d = check_positive_int(degree, "degree")
     return _act.Activation(
         f"power{d}",
-        lambda u: np.asarray(u, dtype=float) ** d,
-        lambda u: d * np.asarray(u, dtype=float) ** (d - 1),
+        lambda u: as_values(u, "z") ** d,
+        lambda u: d * as_values(u, "z") ** (d - 1),
         np.inf if d > 1 else 1.0,
         True,
     )
@@ -158,6 +182,7 @@ def hidden_features(x, activation, width, rng, *, scale=2.0):
     width = check_positive_int(width, "width")
     act = _act.get(activation)
     x = as_array(x, "x", ndim=1)
+    scale = check_positive(scale, "scale")
     w = rng.uniform(-scale, scale, width)
     b = rng.uniform(-scale, scale, width)
     return act.f(np.outer(x, w) + b)

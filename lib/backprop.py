@@ -51,7 +51,14 @@ import numpy as np
 
 from . import activations as _act
 from . import losses as _losses
-from ._validate import as_array, check_positive, check_positive_int
+from ._validate import (
+    as_array,
+    check_bool,
+    check_model,
+    check_positive,
+    check_positive_int,
+    check_real,
+)
 
 __all__ = [
     "Node",
@@ -175,6 +182,9 @@ class ScalarGraph:
 
     def children(self, name):
         """Names of the nodes that read ``name`` (with repetition if read twice)."""
+        if name not in self.by_name:
+            raise ValueError(f"name must be a node of the graph ({', '.join(self.by_name)}), "
+                             f"got {name!r}")
         return [nd.name for nd in self.nodes for p in nd.parents if p == name]
 
     def forward(self, **inputs) -> dict:
@@ -187,7 +197,7 @@ class ScalarGraph:
         values = {}
         for nd in self.nodes:
             if nd.op == "input":
-                values[nd.name] = float(inputs[nd.name])
+                values[nd.name] = check_real(inputs[nd.name], nd.name)
             else:
                 values[nd.name] = float(_OPS[nd.op][0]([values[p] for p in nd.parents]))
         return values
@@ -301,6 +311,7 @@ def forward_example(model, theta, x):
     z : list of n+1 arrays, ``z[j]`` of shape (n_{j+1},) (0-based: ``z[0] = x``)
     v : list of n arrays, ``v[j] = W_j z_j + b_j``
     """
+    check_model(model)
     layers = model.layers(model.check_theta(theta))
     z, v = [_example_x(model, x)], []
     for j, (W, b) in enumerate(layers):
@@ -317,14 +328,26 @@ def layer_jacobian(W, b, z, activation, residual=False) -> np.ndarray:
               \ (+\,I \text{ for a residual layer}),\qquad v_j = W_j z_j + b_j.
     """
     act = _act.get(activation)
-    W = as_array(W, "W", ndim=2)
-    v = W @ as_array(z, "z", ndim=1) + as_array(b, "b", ndim=1)
+    W, b, z = _layer_args(W, b, z)
+    v = W @ z + b
     J = np.diag(act.df(v)) @ W
-    if residual:
+    if check_bool(residual, "residual"):
         if W.shape[0] != W.shape[1]:
-            raise ValueError(f"a residual layer needs a square W, got shape {W.shape}")
+            raise ValueError(f"residual=True needs a square W, got shape {W.shape}")
         J = J + np.eye(W.shape[0])
     return J
+
+
+def _layer_args(W, b, z):
+    """W of shape (m, k), b of shape (m,), z of shape (k,)."""
+    W = as_array(W, "W", ndim=2)
+    b = as_array(b, "b", ndim=1)
+    z = as_array(z, "z", ndim=1)
+    if b.shape != (W.shape[0],):
+        raise ValueError(f"b must have shape ({W.shape[0]},) to match W, got {b.shape}")
+    if z.shape != (W.shape[1],):
+        raise ValueError(f"z must have shape ({W.shape[1]},) to match W, got {z.shape}")
+    return W, b, z
 
 
 def weight_jacobian_tensor(W, b, z, activation) -> np.ndarray:
@@ -335,9 +358,8 @@ def weight_jacobian_tensor(W, b, z, activation) -> np.ndarray:
     :math:`k`. (The skip connection of a residual layer does not depend on :math:`W_j`.)
     """
     act = _act.get(activation)
-    W = as_array(W, "W", ndim=2)
-    z = as_array(z, "z", ndim=1)
-    s = act.df(W @ z + as_array(b, "b", ndim=1))
+    W, b, z = _layer_args(W, b, z)
+    s = act.df(W @ z + b)
     n_out = W.shape[0]
     T = np.zeros((n_out, n_out, z.size))
     for k in range(n_out):
@@ -395,6 +417,7 @@ def backprop_jacobians(model, theta, x, y, loss="mse") -> ExampleBackprop:
     :math:`\partial L/\partial b_j = \delta_{j+1}^\top\,\mathrm{diag}(\sigma_j'(v_j))`.
     Costs :math:`O(n_{j+1}^2 n_j)` per layer: for teaching and checking only.
     """
+    check_model(model)
     theta = model.check_theta(theta)
     layers = model.layers(theta)
     z, v = forward_example(model, theta, x)
@@ -431,6 +454,7 @@ def backprop_recursion(model, theta, x, y, loss="mse") -> ExampleBackprop:
         \frac{\partial L}{\partial b_j} = g_j,\quad
         \delta_j = W_j^\top g_j\ (+\,\delta_{j+1}\text{ if residual}).
     """
+    check_model(model)
     theta = model.check_theta(theta)
     layers = model.layers(theta)
     z, v = forward_example(model, theta, x)
@@ -464,6 +488,7 @@ def backprop_batch(model, theta, X, y, loss="mse"):
     grad : array, shape (p,)
     deltas : list of arrays ``Delta_1..Delta_{n+1}``, each (N, n_j)
     """
+    check_model(model)
     theta = model.check_theta(theta)
     layers = model.layers(theta)
     fp = model.forward(theta, X)
@@ -486,6 +511,7 @@ def delta_norms(model, theta, X, y, loss="mse") -> np.ndarray:
 
     The deltas are those of each example's own loss (the batch mean multiplied back by N).
     """
+    check_model(model)
     X = model._check_X(X)
     _, _, deltas = backprop_batch(model, theta, X, y, loss)
     n = X.shape[0]
@@ -493,21 +519,26 @@ def delta_norms(model, theta, X, y, loss="mse") -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- costs
-def _check_shapes(shapes):
-    shapes = [tuple(int(check_positive_int(d, "shapes entries")) for d in s) for s in shapes]
+def _check_shapes(shapes, name="shapes"):
+    if isinstance(shapes, (str, bytes)) or not hasattr(shapes, "__iter__"):
+        raise TypeError(f"{name} must be a list of (rows, cols) pairs, got "
+                        f"{type(shapes).__name__}")
+    shapes = [tuple(int(check_positive_int(d, f"{name} entries")) for d in s) for s in shapes]
     if not shapes or any(len(s) != 2 for s in shapes):
-        raise ValueError("shapes must be a non-empty list of (rows, cols) pairs")
+        raise ValueError(f"{name} must be a non-empty list of (rows, cols) pairs")
     for (_, c), (r, _) in zip(shapes[:-1], shapes[1:], strict=True):
         if c != r:
-            raise ValueError(f"shapes do not chain: a factor with {c} columns is followed by "
+            raise ValueError(f"{name} do not chain: a factor with {c} columns is followed by "
                              f"one with {r} rows")
     return shapes
 
 
 def chain_product(matrices, order="left") -> np.ndarray:
     """The product :math:`A_1 A_2 \\cdots A_K`, accumulated from the left or from the right."""
+    if isinstance(matrices, (str, bytes)) or not hasattr(matrices, "__iter__"):
+        raise TypeError(f"matrices must be a list of 2-D arrays, got {type(matrices).__name__}")
     mats = [as_array(m, "matrices entries", ndim=2) for m in matrices]
-    _check_shapes([m.shape for m in mats])
+    _check_shapes([m.shape for m in mats], "matrices")
     if order == "left":
         out = mats[0]
         for m in mats[1:]:
@@ -550,6 +581,17 @@ def _check_widths(widths):
     return [check_positive_int(w, "widths entries") for w in widths]
 
 
+def _check_residual_layers(residual_layers, n_layers):
+    """One bool per layer (default all False)."""
+    if residual_layers is None:
+        return [False] * n_layers
+    flags = [check_bool(r, "residual_layers entries") for r in residual_layers]
+    if len(flags) != n_layers:
+        raise ValueError(f"residual_layers must have one flag per layer ({n_layers}), got "
+                         f"{len(flags)}")
+    return flags
+
+
 def forward_flops(widths, batch=1, residual_layers=None) -> int:
     r"""Flops of one forward pass of an MLP on ``batch`` examples.
 
@@ -559,7 +601,7 @@ def forward_flops(widths, batch=1, residual_layers=None) -> int:
     """
     w = _check_widths(widths)
     N = check_positive_int(batch, "batch")
-    res = residual_layers or [False] * (len(w) - 1)
+    res = _check_residual_layers(residual_layers, len(w) - 1)
     total = 0
     for j in range(len(w) - 1):
         total += 2 * N * w[j + 1] * w[j] + N * w[j + 1]
@@ -579,7 +621,8 @@ def backward_flops(widths, batch=1, residual_layers=None, input_delta=False) -> 
     """
     w = _check_widths(widths)
     N = check_positive_int(batch, "batch")
-    res = residual_layers or [False] * (len(w) - 1)
+    res = _check_residual_layers(residual_layers, len(w) - 1)
+    input_delta = check_bool(input_delta, "input_delta")
     total = 0
     for j in range(len(w) - 1):
         if j < len(w) - 2:
@@ -602,6 +645,7 @@ def time_passes(model, theta, X, y, loss="mse", *, repeats=7):
     dict with keys ``"forward"``, ``"backward"`` (seconds, medians over ``repeats``) and
     ``"ratio"`` (median of backward/forward over the repeats).
     """
+    check_model(model)
     repeats = check_positive_int(repeats, "repeats")
     theta = model.check_theta(theta)
     fp = model.forward(theta, X)

@@ -7,7 +7,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_array, check_positive, check_positive_int, check_rng
+from ._validate import (
+    as_array,
+    as_values,
+    check_bool,
+    check_callable,
+    check_positive,
+    check_positive_int,
+    check_probability,
+    check_real,
+    check_rng,
+    check_spd,
+)
 
 __all__ = [
     "separable_blobs",
@@ -34,9 +45,13 @@ def separable_blobs(n, rng, *, margin=0.5, w=(1.0, 1.0), b=0.0, spread=1.5):
     n = check_positive_int(n, "n")
     check_rng(rng)
     margin = check_positive(margin, "margin")
+    b = check_real(b, "b")
+    spread = check_positive(spread, "spread")
     w = as_array(w, "w", ndim=1)
     if w.shape != (2,):
         raise ValueError(f"w must have shape (2,), got {w.shape}")
+    if not np.any(w):
+        raise ValueError("w must be a non-zero normal vector of the separating line, got (0, 0)")
     unit = w / np.linalg.norm(w)
     X = spread * rng.standard_normal((n, 2))
     dist = (X @ w + b) / np.linalg.norm(w)  # signed distance to the line
@@ -81,14 +96,12 @@ def gaussian_classes(n, rng, mu0, mu1, cov, prior1=0.5):
     check_rng(rng)
     mu0 = as_array(mu0, "mu0", ndim=1)
     mu1 = as_array(mu1, "mu1", ndim=1)
-    cov = as_array(cov, "cov", ndim=2)
     d = mu0.shape[0]
-    if mu1.shape != (d,) or cov.shape != (d, d):
-        raise ValueError(f"mu1 must have shape ({d},) and cov ({d}, {d}), got {mu1.shape}, {cov.shape}")
-    prior1 = float(prior1)
-    if not 0.0 < prior1 < 1.0:
-        raise ValueError(f"prior1 must lie in (0, 1), got {prior1}")
-    L = np.linalg.cholesky(cov)  # raises LinAlgError if cov is not positive definite
+    if mu1.shape != (d,):
+        raise ValueError(f"mu1 must have the shape of mu0 ({d},), got {mu1.shape}")
+    cov = check_spd(cov, "cov", d=d)
+    prior1 = check_probability(prior1, "prior1")
+    L = np.linalg.cholesky(cov)
     y = (rng.random(n) < prior1).astype(float)
     X = rng.standard_normal((n, d)) @ L.T + np.where(y[:, None] == 1, mu1, mu0)
     return X, y
@@ -96,7 +109,7 @@ def gaussian_classes(n, rng, mu0, mu1, cov, prior1=0.5):
 
 def ryu_target(x):
     r"""Ryu's target :math:`f_\star(x) = (x-2)\cos(4x)` (chapter 4)."""
-    x = np.asarray(x, dtype=float)
+    x = as_values(x, "x")
     return (x - 2.0) * np.cos(4.0 * x)
 
 
@@ -131,14 +144,19 @@ def regression_1d(n, rng, f, *, low=-1.0, high=1.0, noise=0.0, grid=False):
     """
     n = check_positive_int(n, "n")
     check_rng(rng)
-    if not callable(f):
-        raise TypeError(f"f must be callable, got {type(f).__name__}")
+    check_callable(f, "f")
+    low, high = check_real(low, "low"), check_real(high, "high")
     if not high > low:
         raise ValueError(f"high must exceed low, got low={low}, high={high}")
     noise = check_positive(noise, "noise", allow_zero=True)
+    grid = check_bool(grid, "grid")
     x = np.linspace(low, high, n) if grid else np.sort(rng.uniform(low, high, n))
     X = x[:, None]
-    y = np.asarray(f(X), dtype=float).reshape(n, 1)
+    y = as_array(f(X), "f(X) (the values f returned)", allow_empty=True)
+    if y.size != n:
+        raise ValueError(f"f must return one value per point, shape ({n}, 1) or ({n},), got "
+                         f"shape {y.shape}")
+    y = y.reshape(n, 1)
     if noise > 0:
         y = y + noise * rng.standard_normal((n, 1))
     return X, y

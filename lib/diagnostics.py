@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import losses as _losses
-from ._validate import as_array
+from ._validate import as_array, check_model
 
 __all__ = ["LayerStatistics", "layer_statistics", "gains"]
 
@@ -101,6 +101,7 @@ def layer_statistics(model, theta, X, *, y=None, loss="mse", delta_out=None) -> 
     -------
     LayerStatistics
     """
+    check_model(model)
     if (y is None) == (delta_out is None):
         raise ValueError("give exactly one of y (targets) and delta_out (output gradient)")
     theta = model.check_theta(theta)

@@ -40,7 +40,10 @@ from ._validate import (
     check_labels,
     check_positive,
     check_positive_int,
+    check_probability,
+    check_real,
     check_rng,
+    check_spd,
 )
 from .activations import sigmoid, softplus
 from .optim import gradient_descent
@@ -109,22 +112,16 @@ def _mean_cov(mu0, mu1, cov):
     return mu0, mu1, cov
 
 
-def _check_cov(cov, name, d):
+def _check_cov(cov, name, d, mu_name="mu0"):
     cov = as_array(cov, name, ndim=2)
     if cov.shape != (d, d):
-        raise ValueError(f"{name} must have shape ({d}, {d}), got {cov.shape}")
-    if not np.allclose(cov, cov.T, rtol=1e-12, atol=1e-12):
-        raise ValueError(f"{name} must be symmetric")
-    if np.linalg.eigvalsh(cov).min() <= 0:
-        raise ValueError(f"{name} must be positive definite")
-    return cov
+        raise ValueError(f"{name} must have shape ({d}, {d}) to match {mu_name} of shape "
+                         f"({d},) (or {mu_name} must match {name}), got {cov.shape}")
+    return check_spd(cov, name)
 
 
 def _check_prior(prior1):
-    prior1 = check_positive(prior1, "prior1")
-    if not prior1 < 1.0:
-        raise ValueError(f"prior1 must lie in (0, 1), got {prior1}")
-    return prior1
+    return check_probability(prior1, "prior1")
 
 
 def lda_closed_form(mu0, mu1, cov, prior1=0.5) -> LDAModel:
@@ -165,9 +162,13 @@ def gaussian_density(X, mu, cov) -> np.ndarray:
     .. math::  \mathcal N(x; \mu, \Sigma) = (2\pi)^{-d/2}|\Sigma|^{-1/2}
         \exp\big(-\tfrac12 (x-\mu)^\top\Sigma^{-1}(x-\mu)\big)
     """
-    mu = as_array(mu, "mu", ndim=1)
+    return _density(X, mu, cov, "mu", "cov")
+
+
+def _density(X, mu, cov, mu_name, cov_name):
+    mu = as_array(mu, mu_name, ndim=1)
     d = mu.shape[0]
-    cov = _check_cov(cov, "cov", d)
+    cov = _check_cov(cov, cov_name, d, mu_name)
     X = as_matrix(X, "X", n_cols=d)
     r = X - mu
     quad = np.einsum("ij,ij->i", r @ np.linalg.inv(cov), r)  # (x-mu)^T Sigma^{-1} (x-mu)
@@ -184,10 +185,12 @@ def bayes_posterior(X, mu0, mu1, cov0, cov1=None, prior1=0.5) -> np.ndarray:
     points of moderate Mahalanobis distance (the densities are formed explicitly).
     """
     mu0 = as_array(mu0, "mu0", ndim=1)
-    cov1 = cov0 if cov1 is None else cov1
     prior1 = _check_prior(prior1)
-    p0 = gaussian_density(X, mu0, cov0) * (1.0 - prior1)
-    p1 = gaussian_density(X, mu1, cov1) * prior1
+    p0 = _density(X, mu0, cov0, "mu0", "cov0") * (1.0 - prior1)
+    if cov1 is None:
+        p1 = _density(X, mu1, cov0, "mu1", "cov0") * prior1
+    else:
+        p1 = _density(X, mu1, cov1, "mu1", "cov1") * prior1
     return p1 / (p0 + p1)
 
 
@@ -214,6 +217,9 @@ def lda_fit(X, y) -> LDAModel:
     mu0, mu1 = X[y == 0].mean(axis=0), X[y == 1].mean(axis=0)
     R = X - np.where(y[:, None] == 1, mu1, mu0)  # residuals from the own class mean
     cov = R.T @ R / (n - 2)
+    if np.linalg.eigvalsh(cov).min() <= 0:
+        raise ValueError("X must have linearly independent columns within the classes: the "
+                         "pooled covariance of X is singular, so LDA is undefined")
     return lda_closed_form(mu0, mu1, cov, n1 / n)
 
 
@@ -247,14 +253,17 @@ def logistic_loss(w, b, X, y):
     w = as_array(w, "w", ndim=1)
     if w.shape != (X.shape[1],):
         raise ValueError(f"w must have shape ({X.shape[1]},) to match X, got {w.shape}")
-    value, g = _losses.binary_logistic(X @ w + float(b), y)  # g = (sigma(s) - y)/N, (N, 1)
+    value, g = _losses.binary_logistic(X @ w + check_real(b, "b"), y)  # g = (sigma(s) - y)/N, (N, 1)
     return value, X.T @ g[:, 0], float(g.sum())
 
 
 def predict_proba(w, b, X) -> np.ndarray:
     r""":math:`\sigma(w^\top x + b)` for every row of ``X``, shape (N,)."""
     X = as_matrix(X, "X")
-    return sigmoid(X @ np.asarray(w, dtype=float) + float(b))
+    w = as_array(w, "w", ndim=1)
+    if w.shape != (X.shape[1],):
+        raise ValueError(f"w must have shape ({X.shape[1]},) to match X, got {w.shape}")
+    return sigmoid(X @ w + check_real(b, "b"))
 
 
 @dataclass
@@ -311,7 +320,7 @@ def logistic_regression(X, y, *, lr=1.0, steps=2000, w0=None, b0=0.0) -> Logisti
         r = sigmoid(Xt @ theta) - y  # sigma(s_i) - y_i
         return Xt.T @ r / n
 
-    path = gradient_descent(grad, np.append(w0, float(b0)), lr, steps)
+    path = gradient_descent(grad, np.append(w0, check_real(b0, "b0")), lr, steps)
     S = path @ Xt.T  # logits of every iterate, shape (steps + 1, N)
     loss = np.where(y == 1, softplus(-S), softplus(S)).mean(axis=1)  # = softplus(s) - y s
     return LogisticResult(path[-1, :d].copy(), float(path[-1, d]), path, loss)
@@ -335,9 +344,8 @@ def contaminated_classes(n, rng, mu0, mu1, cov, *, prior1=0.5, frac=0.1, shift=(
     from .data import gaussian_classes
 
     check_rng(rng)
-    frac = check_positive(frac, "frac", allow_zero=True)
-    if frac > 1:
-        raise ValueError(f"frac must lie in [0, 1], got {frac}")
+    frac = check_real(frac, "frac", low=0.0, high=1.0)
+    spread = check_positive(spread, "spread")
     X, y = gaussian_classes(n, rng, mu0, mu1, cov, prior1)
     shift = as_array(shift, "shift", ndim=1)
     if shift.shape != (X.shape[1],):

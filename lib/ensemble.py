@@ -41,7 +41,7 @@ import numpy as np
 
 from . import _workspace
 from . import losses as _losses
-from ._validate import as_array, check_positive, check_positive_int, check_rng
+from ._validate import as_array, check_model, check_positive, check_positive_int, check_rng
 from .optim import DivergenceError, _loss_limit
 
 __all__ = ["train_many", "predict_many", "loss_many", "residual_mask", "embed", "extract"]
@@ -81,6 +81,8 @@ def residual_mask(model, residual, K):
         :math:`z_{j+1} = z_j + \sigma(W_j z_j + b_j)`; only square hidden layers
         (:math:`n_{j+1} = n_j`, not the last layer) can be residual, as in :class:`lib.mlp.MLP`.
     """
+    check_model(model)
+    K = check_positive_int(K, "K")
     n_hidden = model.n_layers - 1
     square = np.array([j < n_hidden and model.widths[j] == model.widths[j + 1]
                        for j in range(model.n_layers)])
@@ -128,6 +130,8 @@ def embed(small, thetas, big, *, residual=None):
     layer_map : list of int
         ``layer_map[j]`` is the layer of ``big`` that holds layer j of ``small``.
     """
+    check_model(small, "small")
+    check_model(big, "big")
     thetas = _check_thetas(small, thetas)
     K = thetas.shape[0]
     sw, bw = small.widths, big.widths
@@ -162,7 +166,17 @@ def embed(small, thetas, big, *, residual=None):
 
 def extract(small, big, thetas_big, layer_map):
     """Inverse of :func:`embed`: the ``small`` parameters, shape (K, p_small)."""
+    check_model(small, "small")
+    check_model(big, "big")
     thetas_big = _check_thetas(big, thetas_big)
+    layer_map = list(layer_map)
+    if (len(layer_map) != small.n_layers
+            or any(isinstance(j, bool) or not isinstance(j, (int, np.integer)) for j in layer_map)
+            or any(not 0 <= j < big.n_layers for j in layer_map)
+            or any(small.shapes[j] != big.shapes[jb] for j, jb in enumerate(layer_map))):
+        raise ValueError(f"layer_map must give, for each of the {small.n_layers} layers of "
+                         f"small, the layer of big with the same shape (as embed returns it), "
+                         f"got {layer_map}")
     out = np.empty((thetas_big.shape[0], small.num_params))
     for j, jb in enumerate(layer_map):
         a, _, c = small._offsets[j]
@@ -378,6 +392,7 @@ def predict_many(model, thetas, X, *, residual=None):
     -------
     array, shape (K, N, n_{n+1})
     """
+    check_model(model)
     thetas = _check_thetas(model, thetas)
     X = model._check_X(X)
     stack = _Stack(model, residual_mask(model, residual, thetas.shape[0]))
@@ -388,6 +403,7 @@ def predict_many(model, thetas, X, *, residual=None):
 
 def loss_many(model, thetas, X, y, loss="mse", *, residual=None):
     """Mean training loss of every member, shape (K,) (see :func:`predict_many`)."""
+    check_model(model)
     thetas, X, y_arr, loss_fn, is_mse = _prepare(model, thetas, X, y, loss)
     K = thetas.shape[0]
     stack = _Stack(model, residual_mask(model, residual, K))
@@ -442,6 +458,7 @@ def train_many(model, thetas, X, y, loss="mse", *, lr, epochs, batch_size=None, 
         Full training loss of every member before training and after every epoch (the
         ``record="epoch"`` history of :func:`lib.optim.train`).
     """
+    check_model(model)
     thetas, X, y_arr, loss_fn, is_mse = _prepare(model, thetas, X, y, loss)
     lr = check_positive(lr, "lr")
     epochs = check_positive_int(epochs, "epochs")

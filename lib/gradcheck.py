@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_array, check_positive
+from ._validate import as_array, as_values, check_callable, check_model, check_positive, check_real
 
 __all__ = [
     "numerical_gradient",
@@ -52,8 +52,7 @@ def numerical_gradient(f, theta, eps=1e-6):
     -------
     array of the shape of ``theta``
     """
-    if not callable(f):
-        raise TypeError(f"f must be callable, got {type(f).__name__}")
+    check_callable(f, "f")
     theta = as_array(theta, "theta").copy()
     eps = check_positive(eps, "eps")
     flat = theta.reshape(-1)
@@ -61,18 +60,63 @@ def numerical_gradient(f, theta, eps=1e-6):
     for k in range(flat.size):
         old = flat[k]
         flat[k] = old + eps
-        fp = float(f(theta))
+        fp = _scalar_value(f(theta), k)
         flat[k] = old - eps
-        fm = float(f(theta))
+        fm = _scalar_value(f(theta), k)
         flat[k] = old
         g[k] = (fp - fm) / (2.0 * eps)
     return g.reshape(theta.shape)
 
 
+def _scalar_value(value, k):
+    """``f(theta)`` as a finite float; a clear error naming ``f`` otherwise."""
+    v = as_values(value, "f(theta) (the value f returned)")
+    if v.size != 1:
+        raise TypeError(f"f must return a scalar, got an array of shape {v.shape}")
+    v = float(v.reshape(()))
+    if not np.isfinite(v):
+        raise ValueError(f"f returned {v} when entry {k} of theta was perturbed; expected a "
+                         f"finite number (a finite-difference check cannot use it)")
+    return v
+
+
+def _check_names(names, p):
+    """One name (str) per entry of the parameter vector."""
+    if isinstance(names, str) or not hasattr(names, "__len__"):
+        raise TypeError(f"names must be a list of str, one per entry of theta, got "
+                        f"{type(names).__name__}")
+    if not all(isinstance(n, str) for n in names):
+        raise TypeError("names must be a list of str, one per entry of theta")
+    if len(names) != p:
+        raise ValueError(f"names must have one entry per entry of theta ({p}), got "
+                         f"{len(names)}: every entry is checked, none may go unnamed")
+    return list(names)
+
+
+def _check_blocks(blocks, p):
+    """(name, slice) pairs that cover 0..p-1 exactly once, in order."""
+    try:
+        pairs = [(str(name), s) for name, s in blocks]
+    except (TypeError, ValueError) as err:
+        raise TypeError("blocks must be a list of (str, slice) pairs") from err
+    pos = 0
+    for name, s in pairs:
+        if not isinstance(s, slice):
+            raise TypeError(f"blocks must be a list of (str, slice) pairs, got {s!r} for {name!r}")
+        start, stop, step = s.indices(p)
+        if step != 1 or start != pos or stop <= start or (s.stop is not None and s.stop > p):
+            raise ValueError(f"blocks must cover the {p} entries of theta by consecutive "
+                             f"slices, one after another; block {name!r} is {s}")
+        pos = stop
+    if pos != p:
+        raise ValueError(f"blocks must cover all {p} entries of theta; they stop at {pos}")
+    return pairs
+
+
 def relative_error(a, b) -> float:
     """:math:`\\|a-b\\| / \\max(\\|a\\|+\\|b\\|, 10^{-300})` (0 when both are zero)."""
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
+    a = as_values(a, "a")
+    b = as_values(b, "b")
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
@@ -111,9 +155,11 @@ def check_gradient(f, grad, theta, *, names=None, blocks=None, eps=1e-6, tol=DEF
         The analytic gradient at ``theta`` (or ``grad(theta)``).
     theta : array
     names : list of str, optional
-        One name per entry of ``theta`` (e.g. :meth:`lib.mlp.MLP.param_names`).
+        One name per entry of ``theta`` (e.g. :meth:`lib.mlp.MLP.param_names`); a list of
+        another length is a ``ValueError`` (every entry is checked).
     blocks : list of (str, slice), optional
-        Parameter blocks over which relative errors are measured. Derived from ``names``
+        Parameter blocks over which relative errors are measured; consecutive slices that
+        cover every entry of ``theta`` exactly once. Derived from ``names``
         (``'W_2[0, 3]'`` belongs to block ``'W_2'``) when not given; else one block.
     eps, tol : float
         Finite-difference step and the largest accepted relative error.
@@ -128,9 +174,15 @@ def check_gradient(f, grad, theta, *, names=None, blocks=None, eps=1e-6, tol=DEF
         If some block's relative error exceeds ``tol``; the message names the block and entry.
     """
     theta = as_array(theta, "theta")
-    g = np.asarray(grad(theta) if callable(grad) else grad, dtype=float)
+    check_callable(f, "f")
+    tol = check_real(tol, "tol", low=0.0, allow_inf=True)  # tol=inf: only the report
+    g = as_array(grad(theta) if callable(grad) else grad, "grad", allow_empty=True)
     if g.shape != theta.shape:
         raise ValueError(f"grad must have the shape of theta {theta.shape}, got {g.shape}")
+    if names is not None:
+        names = _check_names(names, theta.size)
+    if blocks is not None:
+        blocks = _check_blocks(blocks, theta.size)
     num = numerical_gradient(f, theta, eps)
     g, num = g.reshape(-1), num.reshape(-1)
     if names is None:
@@ -158,6 +210,7 @@ def check_gradient(f, grad, theta, *, names=None, blocks=None, eps=1e-6, tol=DEF
 
 def check_model_gradient(model, theta, X, y, loss="mse", **kwargs):
     """:func:`check_gradient` of ``model.loss`` against ``model.loss_and_grad``."""
+    check_model(model)
     theta = model.check_theta(theta)
     _, g = model.loss_and_grad(theta, X, y, loss)
     return check_gradient(lambda t: model.loss(t, X, y, loss), g, theta,

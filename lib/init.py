@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_positive, check_rng
+from ._validate import check_model, check_positive, check_positive_int, check_real, check_rng
 
 __all__ = ["SCHEMES", "initialize", "weight_std"]
 
@@ -34,11 +34,24 @@ __all__ = ["SCHEMES", "initialize", "weight_std"]
 SCHEMES = ("normal", "xavier", "he", "operator_norm", "uniform")
 
 
+def _check_scheme(scheme):
+    if not isinstance(scheme, str):
+        raise TypeError(f"scheme must be a name (str), got {type(scheme).__name__}")
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown initialization scheme {scheme!r}; expected one of "
+                         f"{', '.join(SCHEMES)}")
+
+
 def weight_std(scheme, fan_in, fan_out, *, lipschitz=0.5, alpha=1.0):
     """Standard deviation of the weights of one layer under ``scheme`` (before ``gain``).
 
     For ``"uniform"`` the half-width :math:`k = 1/\\sqrt{n_j}` is returned instead.
     """
+    _check_scheme(scheme)
+    fan_in = check_positive_int(fan_in, "fan_in")
+    fan_out = check_positive_int(fan_out, "fan_out")
+    lipschitz = check_positive(lipschitz, "lipschitz")
+    alpha = check_positive(alpha, "alpha")
     if scheme == "normal":
         return 1.0
     if scheme == "xavier":
@@ -74,16 +87,15 @@ def initialize(model, scheme, rng, *, bias=None, gain=1.0, lipschitz=0.5, alpha=
     -------
     theta : array, shape (p,)
     """
+    check_model(model)
     check_rng(rng)
-    if not isinstance(scheme, str):
-        raise TypeError(f"scheme must be a name (str), got {type(scheme).__name__}")
-    if scheme not in SCHEMES:
-        raise ValueError(f"unknown initialization scheme {scheme!r}; expected one of {', '.join(SCHEMES)}")
+    _check_scheme(scheme)
     gain = check_positive(gain, "gain")
     check_positive(lipschitz, "lipschitz")
     check_positive(alpha, "alpha")
     if bias is None:
         bias = 0.03 if scheme == "normal" else 0.0
+    bias = check_real(bias, "bias")
     theta = np.empty(model.num_params)
     for W, b in model.layers(theta):
         fan_out, fan_in = W.shape

@@ -29,7 +29,14 @@ from __future__ import annotations
 import numpy as np
 
 from . import losses as _losses
-from ._validate import as_array, check_positive, check_positive_int, check_rng
+from ._validate import (
+    as_array,
+    check_model,
+    check_positive,
+    check_positive_int,
+    check_real,
+    check_rng,
+)
 from .optim import DivergenceError, _loss_limit
 
 __all__ = [
@@ -86,6 +93,7 @@ def batched_predict(model, thetas, X):
     -------
     array, shape (B, N, n_{n+1})
     """
+    check_model(model)
     thetas = _thetas(model, thetas)
     X = model._check_X(X)
     B = thetas.shape[0]
@@ -110,6 +118,7 @@ def batched_loss(model, thetas, X, y, loss="mse", reduction="sum"):
     ``"mean"`` divides by N (the objective minimised by :func:`lib.optim.train`).
     Only ``"mse"`` is vectorised over B; other losses loop over the batch.
     """
+    check_model(model)
     if reduction not in _REDUCTIONS:
         raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}")
     out = batched_predict(model, thetas, X)
@@ -130,6 +139,8 @@ def _example_weights(weights, B, n):
     if weights is None:
         return np.full((B, n), 1.0 / n)
     w = as_array(weights, "weights", ndim=(1, 2))
+    if w.shape[-1] != n:
+        raise ValueError(f"weights must have shape ({n},) or ({B}, {n}), got {np.shape(weights)}")
     w = np.broadcast_to(w, (B, n)) if w.ndim == 1 or w.shape[0] == 1 else w
     if w.shape != (B, n):
         raise ValueError(f"weights must have shape ({n},) or ({B}, {n}), got {np.shape(weights)}")
@@ -199,6 +210,7 @@ def batched_loss_and_grad(model, thetas, X, y, weights=None):
     loss : array, shape (B,)
     grad : array, shape (B, p)
     """
+    check_model(model)
     thetas = _thetas(model, thetas)
     X = model._check_X(X)
     n = X.shape[0]
@@ -247,6 +259,7 @@ def train_batched(model, thetas0, X, y, *, lr, epochs, weights=None, weight_deca
         ``DIVERGENCE_FACTOR`` times the larger of 1 and its initial loss; ``.step`` is t and
         ``.history`` the recorded rows up to it (checked every epoch, not only recorded ones).
     """
+    check_model(model)
     thetas = _thetas(model, thetas0).copy()
     X = model._check_X(X)
     n = X.shape[0]
@@ -259,7 +272,7 @@ def train_batched(model, thetas0, X, y, *, lr, epochs, weights=None, weight_deca
     lam = np.broadcast_to(as_array(weight_decay, "weight_decay", ndim=(0, 1)), (B,))
     if np.any(lam < 0):
         raise ValueError(f"weight_decay must be non-negative, got {weight_decay!r}")
-    momentum = float(momentum)
+    momentum = check_real(momentum, "momentum")
     if not 0.0 <= momentum < 1.0:
         raise ValueError(f"momentum must lie in [0, 1), got {momentum!r}")
     decay = bool(np.any(lam > 0))
@@ -307,6 +320,7 @@ def random_directions(model, theta, rng, *, normalization="filter"):
     -------
     d1, d2 : arrays, shape (p,)
     """
+    check_model(model)
     theta = model.check_theta(theta)
     check_rng(rng)
     if normalization not in ("filter", "layer", "none"):
@@ -349,6 +363,7 @@ def loss_slice(model, theta, X, y, d1, d2, t1, t2, *, loss="mse", reduction="sum
     F : array, shape (n2, n1)
         ``F[k, l]`` is the loss at ``(t1[l], t2[k])`` (the layout of ``plt.contour``).
     """
+    check_model(model)
     theta = model.check_theta(theta)
     d1 = model.check_theta(d1, "d1")
     d2 = model.check_theta(d2, "d2")
@@ -367,6 +382,7 @@ def loss_slice(model, theta, X, y, d1, d2, t1, t2, *, loss="mse", reduction="sum
 
 def per_example_losses(model, theta, X, y, loss="mse"):
     r"""The N values :math:`f_i(\theta) = L(m(x_i;\theta), y_i)`, shape (N,)."""
+    check_model(model)
     return _losses.get(loss)(model.predict(theta, X), y, reduction="none")[0]
 
 
@@ -416,6 +432,7 @@ def per_example_gradients(model, theta, X, y, loss="mse"):
         Row i is :math:`\nabla f_i(\theta)` in the layout of ``theta``; the mean of the rows
         is the gradient of the mean loss (``model.loss_and_grad``).
     """
+    check_model(model)
     theta = model.check_theta(theta)
     fp = model.forward(theta, X)
     _, delta = _losses.get(loss)(fp.output, y, reduction="none")
@@ -433,6 +450,7 @@ def output_jacobian(model, theta, X):
     -------
     J : array, shape (N, p)
     """
+    check_model(model)
     theta = model.check_theta(theta)
     if model.widths[-1] != 1:
         raise ValueError(f"output_jacobian needs a scalar output, the model has {model.widths[-1]}")
@@ -456,6 +474,7 @@ def hessian_vector_product(model, theta, X, y, v, *, loss="mse", eps=1e-5):
     -------
     array, shape (p,)
     """
+    check_model(model)
     theta = model.check_theta(theta)
     v = model.check_theta(v, "v")
     eps = check_positive(eps, "eps")
@@ -477,8 +496,10 @@ def top_hessian_eigenvalue(model, theta, X, y, rng, *, loss="mse", iters=100, ep
     lam : float
     u : array, shape (p,)   the unit eigenvector estimate
     """
+    check_model(model)
     check_rng(rng)
     iters = check_positive_int(iters, "iters")
+    tol = check_positive(tol, "tol")
     u = rng.standard_normal(model.num_params)
     u /= np.linalg.norm(u)
     lam = 0.0
@@ -508,6 +529,7 @@ def perturbed_loss_increase(model, theta, X, y, radius, rng, *, n_directions=200
     -------
     array, shape (n_directions,)
     """
+    check_model(model)
     theta = model.check_theta(theta)
     radius = check_positive(radius, "radius")
     check_rng(rng)

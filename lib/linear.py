@@ -10,7 +10,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_matrix, check_labels, check_positive, check_positive_int, check_rng
+from ._validate import (
+    as_array,
+    as_matrix,
+    check_labels,
+    check_positive,
+    check_positive_int,
+    check_real,
+    check_rng,
+)
 
 __all__ = ["perceptron_predict", "perceptron", "PerceptronResult"]
 
@@ -18,10 +26,10 @@ __all__ = ["perceptron_predict", "perceptron", "PerceptronResult"]
 def perceptron_predict(X, w, b):
     r""":math:`\hat y_i = 1` if :math:`w^\top x_i + b \ge 0` else 0; ``X`` of shape (N, d)."""
     X = as_matrix(X, "X")
-    w = np.asarray(w, dtype=float).reshape(-1)
+    w = as_array(w, "w").reshape(-1)
     if w.shape[0] != X.shape[1]:
         raise ValueError(f"w must have shape ({X.shape[1]},) to match X, got {w.shape}")
-    return (X @ w + float(b) >= 0).astype(float)
+    return (X @ w + check_real(b, "b") >= 0).astype(float)
 
 
 @dataclass
@@ -86,10 +94,10 @@ def perceptron(X, y, *, lr=1.0, max_epochs=100, rng=None, w0=None, b0=0.0):
     max_epochs = check_positive_int(max_epochs, "max_epochs")
     if rng is not None:
         check_rng(rng)
-    w = np.zeros(d) if w0 is None else np.array(w0, dtype=float).reshape(-1)
+    w = np.zeros(d) if w0 is None else as_array(w0, "w0").reshape(-1).copy()
     if w.shape != (d,):
         raise ValueError(f"w0 must have shape ({d},), got {w.shape}")
-    b = float(b0)
+    b = check_real(b0, "b0")
     path = [np.append(w, b)]
     mistakes = []
     converged = False

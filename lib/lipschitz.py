@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_array
+from ._validate import as_array, check_model
 
 __all__ = ["spectral_norms", "layer_factors", "lipschitz_bound", "empirical_ratios",
            "weight_norm"]
@@ -31,11 +31,13 @@ _NORM_KINDS = ("euclidean", "layer_sum", "spectral_product")
 
 def spectral_norms(model, theta):
     r"""Operator norms :math:`\|W_j\|_2` (largest singular values), shape (n,)."""
+    check_model(model)
     return np.array([np.linalg.norm(W, 2) for W, _ in model.layers(model.check_theta(theta))])
 
 
 def layer_factors(model, theta):
     r"""Per-layer factors :math:`c_j` of the bound (see the module docstring), shape (n,)."""
+    check_model(model)
     norms = spectral_norms(model, theta)
     lips = np.array([act.lipschitz for act in model.activations])
     plain = lips * norms
@@ -54,6 +56,7 @@ def lipschitz_bound(model, theta):
     -------
     float
     """
+    check_model(model)
     return float(np.prod(layer_factors(model, theta)))
 
 
@@ -68,13 +71,15 @@ def empirical_ratios(model, theta, X1, X2):
     -------
     array, shape (M,)
     """
-    X1 = model._check_X(X1)
-    X2 = model._check_X(X2)
+    check_model(model)
+    X1 = model._check_X(X1, "X1")
+    X2 = model._check_X(X2, "X2")
     if X1.shape != X2.shape:
         raise ValueError(f"X1 and X2 must have the same shape, got {X1.shape} and {X2.shape}")
     dx = np.linalg.norm(X1 - X2, axis=1)
     if np.any(dx == 0):
-        raise ValueError("X1 and X2 must differ in every row (a pair of equal inputs)")
+        raise ValueError(f"X2 must differ from X1 in every row; rows "
+                         f"{np.flatnonzero(dx == 0).tolist()} are equal (a ratio 0/0)")
     dm = np.linalg.norm(model.predict(theta, X1) - model.predict(theta, X2), axis=1)
     return dm / dx
 
@@ -88,6 +93,7 @@ def weight_norm(model, theta, kind="euclidean"):
     * ``"layer_sum"``: :math:`\sum_j \|W_j\|_F`, the Frobenius norms of the weight matrices;
     * ``"spectral_product"``: :func:`lipschitz_bound`.
     """
+    check_model(model)
     theta = as_array(model.check_theta(theta), "theta", ndim=1)
     if kind == "euclidean":
         return float(np.linalg.norm(theta))

@@ -36,7 +36,7 @@ import numpy as np
 
 from . import activations as _act
 from . import losses as _losses
-from ._validate import as_array, check_finite
+from ._validate import as_array, check_bool, check_finite, check_int
 
 __all__ = ["MLP", "ForwardPass"]
 
@@ -124,7 +124,7 @@ class MLP:
                 )
             hidden = [_act.get(a, alpha) for a in acts]
         self.activations = hidden + [_act.get("identity")]
-        self.residual = bool(residual)
+        self.residual = check_bool(residual, "residual")
         self.residual_layers = tuple(
             self.residual and j < n_hidden and self.widths[j] == self.widths[j + 1]
             for j in range(self.n_layers)
@@ -184,13 +184,14 @@ class MLP:
 
     def param_name(self, index: int) -> str:
         """Human-readable name of entry ``index`` of ``theta``, e.g. ``'W_2[3, 0]'``."""
+        index = check_int(index, "index", low=0, high=self.num_params)
         for j, ((a, b, c), (_m, k)) in enumerate(zip(self._offsets, self.shapes, strict=True)):
             if a <= index < b:
                 r, s = divmod(index - a, k)
                 return f"W_{j + 1}[{r}, {s}]"
             if b <= index < c:
                 return f"b_{j + 1}[{index - b}]"
-        raise IndexError(f"index must lie in [0, {self.num_params}), got {index}")
+        raise AssertionError("unreachable: index was checked against num_params")
 
     def param_names(self):
         """Names of all p entries of ``theta`` (see :meth:`param_name`)."""
@@ -203,14 +204,14 @@ class MLP:
         return initialize(self, scheme, rng, **kwargs)
 
     # ------------------------------------------------------------------ passes
-    def _check_X(self, X):
-        X = as_array(X, "X", ndim=(1, 2))
+    def _check_X(self, X, name="X"):
+        X = as_array(X, name, ndim=(1, 2))
         if X.ndim == 1:
             if self.widths[0] != 1:
-                raise ValueError(f"X must have shape (N, {self.widths[0]}), got {X.shape}")
+                raise ValueError(f"{name} must have shape (N, {self.widths[0]}), got {X.shape}")
             X = X[:, None]
         if X.shape[1] != self.widths[0]:
-            raise ValueError(f"X must have shape (N, {self.widths[0]}), got {X.shape}")
+            raise ValueError(f"{name} must have shape (N, {self.widths[0]}), got {X.shape}")
         return X
 
     def _forward(self, layers, X) -> ForwardPass:
@@ -281,6 +282,9 @@ class MLP:
         deltas : list of arrays, only if ``return_deltas``
         """
         theta = self.check_theta(theta)
+        if not isinstance(fp, ForwardPass):
+            raise TypeError(f"fp must be the ForwardPass returned by forward, got "
+                            f"{type(fp).__name__}")
         out = fp.output
         delta_out = as_array(delta_out, "delta_out", ndim=2)
         if delta_out.shape != out.shape:

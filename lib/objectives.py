@@ -27,7 +27,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_array, check_positive, check_positive_int
+from ._validate import (
+    as_array,
+    check_callable,
+    check_positive,
+    check_positive_int,
+    check_real,
+    solve,
+)
 
 __all__ = [
     "Objective",
@@ -101,9 +108,18 @@ def newton_stationary_point(grad, hess, x0, *, tol=1e-13, max_iter=100):
     -------
     x : array, shape (d,)
     """
+    check_callable(grad, "grad")
+    check_callable(hess, "hess")
     x = as_array(np.atleast_1d(x0), "x0", ndim=1).copy()
+    tol = check_positive(tol, "tol")
+    max_iter = check_positive_int(max_iter, "max_iter")
     for _ in range(max_iter):
-        step = np.linalg.solve(np.atleast_2d(hess(x)), np.atleast_1d(grad(x)))
+        H = as_array(np.atleast_2d(hess(x)), "hess(x) (the value hess returned)", ndim=2)
+        gx = as_array(np.atleast_1d(grad(x)), "grad(x) (the value grad returned)", ndim=1)
+        if H.shape != (x.size, x.size) or gx.shape != x.shape:
+            raise ValueError(f"grad and hess must return shapes {x.shape} and "
+                             f"{(x.size, x.size)}, got {gx.shape} and {H.shape}")
+        step = solve(H, gx, f"hess(x) at x = {x}")
         x = x - step
         if np.linalg.norm(step) < tol * (1 + np.linalg.norm(x)):
             return x
@@ -161,10 +177,8 @@ def quadratic(A, b=None, *, bounds=None):
     -------
     Objective
     """
-    A = as_array(np.atleast_2d(A), "A", ndim=2)
+    A = _symmetric(A)
     d = A.shape[0]
-    if A.shape != (d, d) or not np.allclose(A, A.T):
-        raise ValueError(f"A must be a symmetric square matrix, got shape {A.shape}")
     eig = np.linalg.eigvalsh(A)
     if eig[0] <= 0:
         raise ValueError(f"A must be positive definite, smallest eigenvalue {eig[0]:.3g}")
@@ -186,8 +200,23 @@ def quadratic(A, b=None, *, bounds=None):
 
     if bounds is None:
         bounds = tuple((float(c) - 3.0, float(c) + 3.0) for c in xstar)
+    else:
+        bounds = _check_bounds(bounds, d)
     name = r"$f(x) = \frac{1}{2} x^\top A x$" if d > 1 else rf"$f(x) = {A[0, 0]:g}\,x^2/2$"
     return Objective(name, d, f, grad, hess, float(eig[-1]), xstar[None, :], tuple(bounds))
+
+
+def _check_bounds(bounds, d):
+    """``d`` pairs (low, high) of finite numbers with low < high."""
+    try:
+        pairs = [(check_real(lo, "bounds"), check_real(hi, "bounds")) for lo, hi in bounds]
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"bounds must be {d} pair(s) (low, high) of finite numbers: {err}"
+                        ) from None
+    if len(pairs) != d or any(not lo < hi for lo, hi in pairs):
+        raise ValueError(f"bounds must be {d} pair(s) (low, high) with low < high, "
+                         f"got {bounds!r}")
+    return tuple(pairs)
 
 
 def first_order_model(f, grad, theta0, gamma):
@@ -207,6 +236,8 @@ def first_order_model(f, grad, theta0, gamma):
     model : callable
         ``model(eps)`` for ``eps`` of shape ``(..., d)``, returns shape ``(...)``.
     """
+    check_callable(f, "f")
+    check_callable(grad, "grad")
     theta0 = as_array(np.atleast_1d(theta0), "theta0", ndim=1)
     gamma = check_positive(gamma, "gamma")
     f0 = float(np.squeeze(f(theta0)))
@@ -236,15 +267,29 @@ def descent_bound(value, grad_norm, gamma, smoothness):
     """
     gamma = check_positive(gamma, "gamma")
     smoothness = check_positive(smoothness, "smoothness")
-    g = np.asarray(grad_norm, dtype=float)
-    return np.asarray(value, dtype=float) - gamma * (1 - smoothness * gamma / 2) * g * g
+    g = as_array(grad_norm, "grad_norm")
+    if np.any(g < 0):
+        raise ValueError(f"grad_norm must be non-negative (a norm), got {grad_norm!r}")
+    return as_array(value, "value") - gamma * (1 - smoothness * gamma / 2) * g * g
 
 
 def critical_step(A):
     r""":math:`2/\lambda_{\max}(A)`: gradient descent on :math:`\tfrac12 x^\top A x - b^\top x`
     converges from every start iff :math:`0 < \gamma < 2/\lambda_{\max}(A)`."""
+    A = _symmetric(A)
+    top = np.linalg.eigvalsh(A)[-1]
+    if not top > 0:
+        raise ValueError(f"A must have a positive eigenvalue (no step is critical otherwise), "
+                         f"largest eigenvalue {top:.3g}")
+    return float(2.0 / top)
+
+
+def _symmetric(A):
+    """``A`` as a symmetric square float matrix (a scalar is a 1 x 1 matrix)."""
     A = as_array(np.atleast_2d(A), "A", ndim=2)
-    return float(2.0 / np.linalg.eigvalsh(A)[-1])
+    if A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError(f"A must be a symmetric square matrix, got {A.tolist()}")
+    return A
 
 
 def quadratic_iterates(A, b, x0, gamma, steps):
@@ -258,13 +303,17 @@ def quadratic_iterates(A, b, x0, gamma, steps):
     -------
     trajectory : array, shape (steps + 1, d)
     """
-    A = as_array(np.atleast_2d(A), "A", ndim=2)
+    A = _symmetric(A)
+    d = A.shape[0]
     b = as_array(np.atleast_1d(b), "b", ndim=1)
     x0 = as_array(np.atleast_1d(x0), "x0", ndim=1)
+    for name, v in (("b", b), ("x0", x0)):
+        if v.shape != (d,):
+            raise ValueError(f"{name} must have shape ({d},) to match A, got {v.shape}")
     gamma = check_positive(gamma, "gamma")
     steps = check_positive_int(steps, "steps", allow_zero=True)
     lam, Q = np.linalg.eigh(A)
-    xstar = np.linalg.solve(A, b)
+    xstar = solve(A, b, "A")
     c0 = Q.T @ (x0 - xstar)  # coordinates of the initial error in the eigenbasis
     t = np.arange(steps + 1)[:, None]
     with np.errstate(over="ignore"):

@@ -29,7 +29,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import losses as _losses
-from ._validate import as_array, check_positive, check_positive_int, check_rng
+from ._validate import (
+    as_array,
+    as_values,
+    check_callable,
+    check_model,
+    check_positive,
+    check_positive_int,
+    check_rng,
+)
 from ._workspace import Workspace, augmented_views, from_augmented, to_augmented
 
 __all__ = ["gradient_descent", "train", "TrainResult", "DivergenceError", "DIVERGENCE_FACTOR"]
@@ -117,8 +125,7 @@ def gradient_descent(grad, x0, lr, steps):
         If an iterate :math:`x_t` is not finite (overflow); ``.step`` is t and ``.history``
         holds the finite iterates :math:`x_0, \dots, x_{t-1}`.
     """
-    if not callable(grad):
-        raise TypeError(f"grad must be callable, got {type(grad).__name__}")
+    check_callable(grad, "grad")
     x = as_array(np.atleast_1d(x0), "x0", ndim=1).copy()
     lr = check_positive(lr, "lr")
     steps = check_positive_int(steps, "steps", allow_zero=True)
@@ -135,14 +142,12 @@ def gradient_descent(grad, x0, lr, steps):
 
 def _check_grad_value(g, shape, t):
     """``grad(x)`` as a float array of ``shape``; a clear error if the callable returns junk."""
-    try:
-        g = np.asarray(g, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"grad must return an array of numbers, got {type(g).__name__} "
-                        f"at step {t}") from err
+    g = as_values(g, f"grad(x) (the value grad returned at step {t})")
     if g.size != int(np.prod(shape)):
         raise ValueError(f"grad must return an array of shape {shape} (the shape of x0), "
                          f"got shape {g.shape} at step {t}")
+    if np.isnan(g).any():
+        raise ValueError(f"grad returned NaN at step {t}, at a finite x: expected numbers")
     return g.reshape(shape)
 
 
@@ -227,6 +232,7 @@ def train(model, theta0, X, y, *, loss="mse", lr, epochs, batch_size=None, rng=N
         raise TypeError(f"dtype must be numpy.float64 or numpy.float32, got {dtype!r}") from err
     if dtype not in (np.float64, np.float32):
         raise ValueError(f"dtype must be numpy.float64 or numpy.float32, got {dtype}")
+    check_model(model)
     theta = model.check_theta(theta0, "theta0").astype(dtype, copy=True)
     X = model._check_X(X)
     n = X.shape[0]
@@ -243,6 +249,7 @@ def train(model, theta0, X, y, *, loss="mse", lr, epochs, batch_size=None, rng=N
         raise ValueError(f"batch_size must be at most N = {n}, got {batch_size}")
     if batch_size < n:
         check_rng(rng)
+    as_array(y, "y", ndim=(1, 2))  # real, finite, non-empty (the loss checks the format)
     y_arr = np.asarray(y)
     if y_arr.ndim == 0 or y_arr.shape[0] != n:
         raise ValueError(f"y must have one row per row of X ({n}), got shape {y_arr.shape}")

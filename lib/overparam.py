@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_array, check_positive, check_positive_int
+from ._validate import as_array, check_model, check_positive, check_positive_int
 from .optim import DivergenceError, _loss_limit
 
 __all__ = [
@@ -93,8 +93,16 @@ def min_norm_least_squares_gd(A, b, *, lr=None, steps=10_000, x0=None):
     if b.shape[0] != A.shape[0]:
         raise ValueError(f"b must have shape ({A.shape[0]},), got {b.shape}")
     steps = check_positive_int(steps, "steps")
-    lr = 1.0 / np.linalg.norm(A, 2) ** 2 if lr is None else check_positive(lr, "lr")
+    if lr is None:
+        norm = np.linalg.norm(A, 2)
+        if norm == 0:
+            raise ValueError("A must not be the zero matrix (the default lr is 1/||A||_2^2)")
+        lr = 1.0 / norm ** 2
+    else:
+        lr = check_positive(lr, "lr")
     x = np.zeros(A.shape[1]) if x0 is None else as_array(x0, "x0", ndim=1).copy()
+    if x.shape != (A.shape[1],):
+        raise ValueError(f"x0 must have shape ({A.shape[1]},) to match A, got {x.shape}")
     losses = []
     limit = np.inf
     with np.errstate(over="ignore", invalid="ignore"):
@@ -164,6 +172,7 @@ def levenberg_marquardt(model, theta0, X, y, *, iters=100, mu=1e-3, tol=1e-20):
     -------
     LMResult
     """
+    check_model(model)
     from .landscape import output_jacobian
 
     theta = model.check_theta(theta0, "theta0").copy()

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_array
+from ._validate import as_array, check_model, check_real
 
 __all__ = ["affine_collapse", "kinks_1d", "piece_slopes", "PIECEWISE_AFFINE"]
 
@@ -45,6 +45,7 @@ def affine_collapse(model, theta):
     b : array, shape (n_{n+1},)
         :math:`b_n + \sum_{l=2}^{n} W_n\cdots W_l b_{l-1}`.
     """
+    check_model(model)
     names = {a.name for a in model.activations}
     if names != {"identity"} or any(model.residual_layers):
         raise ValueError(
@@ -101,13 +102,14 @@ def kinks_1d(model, theta, lo, hi, *, return_units=False):
         Sorted.
     units : list of (int, int), only if ``return_units``
     """
+    check_model(model)
     _check_scalar_model(model)
     if any(model.residual_layers):
         raise ValueError("kinks_1d supports plain (non-residual) networks only")
     theta = model.check_theta(theta)
-    lo, hi = float(lo), float(hi)
-    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-        raise ValueError(f"lo and hi must be finite with lo < hi, got {lo}, {hi}")
+    lo, hi = check_real(lo, "lo"), check_real(hi, "hi")
+    if not lo < hi:
+        raise ValueError(f"hi must exceed lo, got lo={lo}, hi={hi}")
     points = np.array([lo, hi])
     found, units = [], []
     for j, act in enumerate(model.activations[:-1]):
@@ -142,6 +144,7 @@ def piece_slopes(model, theta, breakpoints):
     -------
     slopes : array, shape (K - 1,)
     """
+    check_model(model)
     t = as_array(breakpoints, "breakpoints", ndim=1)
     if t.shape[0] < 2 or np.any(np.diff(t) <= 0):
         raise ValueError("breakpoints must hold at least 2 strictly increasing values")

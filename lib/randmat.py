@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_array, check_positive, check_positive_int, check_rng
+from ._validate import as_array, check_positive, check_positive_int, check_real, check_rng
 
 __all__ = [
     "LECTURE_SHAPES",
@@ -44,7 +44,7 @@ def singular_values(M) -> np.ndarray:
     about :math:`10^{-7}\|M\|_2` for the smallest singular values (to rounding for the
     largest), ample for norms and averages.
     """
-    M = np.asarray(M, dtype=float)
+    M = as_array(M, "M")
     if M.ndim < 2:
         raise ValueError(f"M must have at least 2 dimensions, got shape {M.shape}")
     Mt = np.swapaxes(M, -1, -2)
@@ -66,6 +66,7 @@ def singular_value_ratio(M, rtol=1e-10) -> float:
     (e.g. a single row or column) has :math:`\alpha = 1`.
     """
     M = as_array(M, "M", ndim=2)
+    rtol = check_real(rtol, "rtol", low=0.0, high=1.0, high_open=True)
     s = np.linalg.svd(M, compute_uv=False)
     if s[0] == 0:
         raise ValueError("M must not be the zero matrix")
@@ -126,6 +127,15 @@ def lecture_tables(rng, shapes=LECTURE_SHAPES, draws=10, *, lipschitz=0.5):
     """
     check_rng(rng)
     draws = check_positive_int(draws, "draws")
+    check_positive(lipschitz, "lipschitz")
+    try:
+        shapes = [(check_positive_int(a, "shapes"), check_positive_int(b, "shapes"))
+                  for a, b in shapes]
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"shapes must be pairs (n_j, n_j+1) of positive integers, got "
+                        f"{shapes!r}") from None
+    if not shapes:
+        raise ValueError("shapes must list at least one pair (n_j, n_j+1)")
     norms = np.empty((draws, len(shapes)))
     ratios = np.empty((draws, len(shapes)))
     for k, (n_in, n_out) in enumerate(shapes):

@@ -27,11 +27,13 @@ __all__ = ["sigmoid_to_tanh", "tanh_to_sigmoid"]
 
 
 def _check_layers(layers):
-    if isinstance(layers, (str, bytes)) or not hasattr(layers, "__len__") or len(layers) == 0:
-        raise TypeError("layers must be a non-empty list of (W, b) pairs")
+    if isinstance(layers, (str, bytes)) or not hasattr(layers, "__len__"):
+        raise TypeError(f"layers must be a list of (W, b) pairs, got {type(layers).__name__}")
+    if len(layers) == 0:
+        raise ValueError("layers must be a non-empty list of (W, b) pairs, got an empty one")
     out = []
     for j, pair in enumerate(layers):
-        if len(pair) != 2:
+        if not hasattr(pair, "__len__") or len(pair) != 2:
             raise ValueError(f"layer {j + 1} must be a (W, b) pair")
         W = as_array(pair[0], f"W_{j + 1}", ndim=2)
         b = as_array(pair[1], f"b_{j + 1}", ndim=1)

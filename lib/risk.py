@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.polynomial import legendre as _leg
 
-from ._validate import as_array, check_positive, check_positive_int, check_rng
+from ._validate import as_array, check_callable, check_positive, check_positive_int, check_rng
 
 __all__ = [
     "legendre_features",
@@ -53,6 +53,14 @@ __all__ = [
 ]
 
 _QUAD_POINTS = 120  # exact for polynomials of degree < 240
+
+
+def _values_of(f, x):
+    """``f(x)`` as a finite float array of the shape of ``x`` (a clear error naming ``f``)."""
+    y = as_array(f(x), "f(x) (the values f returned)")
+    if y.shape != np.shape(x):
+        raise ValueError(f"f must return one value per point, shape {np.shape(x)}, got {y.shape}")
+    return y
 
 
 def legendre_features(x, degree):
@@ -92,10 +100,9 @@ def best_in_class(f, degree):
     -------
     c : array, shape (degree + 1,)
     """
-    if not callable(f):
-        raise TypeError(f"f must be callable, got {type(f).__name__}")
+    check_callable(f, "f")
     nodes, w = _quadrature()
-    return (w * np.asarray(f(nodes), dtype=float)) @ legendre_features(nodes, degree)
+    return (w * _values_of(f, nodes)) @ legendre_features(nodes, degree)
 
 
 def risk(coef, f, noise):
@@ -118,7 +125,7 @@ def risk(coef, f, noise):
     noise = check_positive(noise, "noise", allow_zero=True)
     nodes, w = _quadrature()
     pred = coef @ legendre_features(nodes, coef.shape[-1] - 1).T  # shape (..., Q)
-    err = pred - np.asarray(f(nodes), dtype=float)
+    err = pred - _values_of(check_callable(f, "f"), nodes)
     return 0.5 * (err * err) @ w + 0.5 * noise**2
 
 
@@ -198,9 +205,8 @@ def excess_error_experiment(f, degrees, n_train, noise, steps, rng, *, n_sets=10
     -------
     ExcessError
     """
-    if not callable(f):
-        raise TypeError(f"f must be callable, got {type(f).__name__}")
-    degrees = np.asarray([check_positive_int(int(d), "degrees", allow_zero=True)
+    check_callable(f, "f")
+    degrees = np.asarray([check_positive_int(d, "degrees", allow_zero=True)
                           for d in np.atleast_1d(degrees)])
     n_train = check_positive_int(n_train, "n_train")
     noise = check_positive(noise, "noise", allow_zero=True)
@@ -211,7 +217,7 @@ def excess_error_experiment(f, degrees, n_train, noise, steps, rng, *, n_sets=10
         raise ValueError(f"n_train must exceed the largest degree {degrees.max()}, got {n_train}")
 
     x = rng.uniform(-1.0, 1.0, size=(n_sets, n_train))
-    y = np.asarray(f(x), dtype=float) + noise * rng.standard_normal((n_sets, n_train))
+    y = _values_of(f, x) + noise * rng.standard_normal((n_sets, n_train))
     shape = (n_sets, degrees.size)
     erm, approx = np.empty(shape), np.empty(shape)
     emp_erm, emp_approx = np.empty(shape), np.empty(shape)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import activations as _act
-from ._validate import as_array
+from ._validate import as_array, check_real
 
 __all__ = ["ChainResult", "scalar_chain", "chain_mlp"]
 
@@ -80,7 +80,8 @@ def scalar_chain(weights, x, activation="sigmoid", *, biases=None, alpha=1.0) ->
     """
     w, b = _params(weights, biases)
     act = _act.get(activation)
-    x = np.asarray(x, dtype=float)
+    x = as_array(x, "x")
+    alpha = check_real(alpha, "alpha")
     u = []
     h = x
     for ell in range(w.shape[0]):
@@ -120,5 +121,5 @@ def chain_mlp(weights, activation="sigmoid", *, biases=None, alpha=1.0):
     L = w.shape[0]
     model = MLP((1,) * (L + 2), activation)
     layers = [(np.array([[w[ell]]]), np.array([b[ell]])) for ell in range(L)]
-    layers.append((np.array([[float(alpha)]]), np.zeros(1)))
+    layers.append((np.array([[check_real(alpha, "alpha")]]), np.zeros(1)))
     return model, model.flatten(layers)

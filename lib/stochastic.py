@@ -66,16 +66,17 @@ class CountingLoss:
         return self._loss(u, y, reduction=reduction)
 
 
-def _linear_inputs(X, y, theta):
+def _linear_inputs(X, y, theta, theta_name="theta"):
     X = as_array(X, "X", ndim=(1, 2))
     if X.ndim == 1:
         X = X[:, None]
     y = as_array(y, "y").reshape(-1)
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"y must have one entry per row of X ({X.shape[0]}), got {y.shape[0]}")
-    theta = as_array(theta, "theta")
+    theta = as_array(theta, theta_name)
     if theta.ndim == 0 or theta.shape[-1] != X.shape[1] + 1:
-        raise ValueError(f"theta must have shape (..., {X.shape[1] + 1}), got {theta.shape}")
+        raise ValueError(f"{theta_name} must have shape (..., {X.shape[1] + 1}), got "
+                         f"{theta.shape}")
     return X, y
 
 
@@ -133,7 +134,7 @@ def linear_sgd_path(X, y, theta0, *, lr, epochs, batch_size=None, rng=None):
         If an iterate :math:`\theta_t` is not finite; ``.step`` is t and ``.history`` holds
         :math:`\theta_0, \dots, \theta_{t-1}`.
     """
-    X, y = _linear_inputs(X, y, theta0)
+    X, y = _linear_inputs(X, y, theta0, "theta0")
     theta = as_array(theta0, "theta0", ndim=1).copy()
     lr = check_positive(lr, "lr")
     epochs = check_positive_int(epochs, "epochs")

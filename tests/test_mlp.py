@@ -390,7 +390,7 @@ def test_param_names():
     assert names[5] == "W_1[2, 1]" and names[6] == "b_1[0]" and names[8] == "b_1[2]"
     assert names[9] == "W_2[0, 0]" and names[12] == "b_2[0]"
     assert len(names) == 13
-    with pytest.raises(IndexError, match="index"):
+    with pytest.raises(ValueError, match="index"):
         model.param_name(13)
 
 

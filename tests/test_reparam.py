@@ -45,5 +45,5 @@ def test_does_not_mutate_and_validates():
         reparam.sigmoid_to_tanh([(np.ones((2, 3)), np.zeros(2)), (np.ones((1, 3)), np.zeros(1))])
     with pytest.raises(ValueError, match="b_1"):
         reparam.tanh_to_sigmoid([(np.ones((2, 3)), np.zeros(3))])
-    with pytest.raises(TypeError):
+    with pytest.raises(ValueError, match="layers must be a non-empty list"):
         reparam.sigmoid_to_tanh([])

@@ -408,7 +408,7 @@ def test_numbers_of_the_wrong_type(net):
 
 def test_arrays_of_the_wrong_type(net):
     model, theta, X, y = net
-    with pytest.raises(TypeError, match="^X must be an array of numbers"):
+    with pytest.raises(TypeError, match="^X must be an array of real numbers"):
         model.predict(theta, "abc")
     with pytest.raises(TypeError, match="^X"):
         model.predict(theta, [[1.0, "a"]])
