@@ -130,3 +130,61 @@ def test_beyond_threshold_step_neither_converges_nor_diverges():
     tail = p[100:]
     assert np.min(np.abs(tail[:, None] - w.minima[:, 0])) > 0.5  # settles at no minimum
     assert tail.min() < 0 < tail.max()  # visits both sides of the hump
+
+
+def _wavy_gd(x0, gamma, steps):
+    """Plain-numpy gradient descent on f(x) = x^2/10 + sin x (independent of lib)."""
+    x = [float(x0)]
+    for _ in range(steps):
+        x.append(x[-1] - gamma * (x[-1] / 5 + np.cos(x[-1])))
+    return np.array(x)
+
+
+def test_gamma_one_run_reaches_rounding_level_gradient():
+    """Section 'When does a step decrease the loss?': after 50 steps with gamma = 1 from
+    x0 = 6 the smallest |f'|^2 is below 1e-20 (the chapter prints that bound)."""
+    run = _wavy_gd(6.0, 1.0, 50)
+    g2 = (run[:-1] / 5 + np.cos(run[:-1])) ** 2
+    assert np.min(g2) < 1e-20
+    assert np.allclose(lib.gradient_descent(objectives.wavy_parabola().grad, 6.0, 1.0, 50)[:, 0],
+                       run, rtol=1e-12, atol=1e-12)
+
+
+def test_divergent_example_printed_digits_survive_perturbation():
+    """Section 'Three examples': gamma = 11 from x0 = 2 for 12 steps amplifies a relative
+    1e-12 change of x0 to about 6e-4 in x_12 and 3e-3 in f = 100.345..., so the chapter
+    prints x_12 = -31.7 (one decimal) and f = 100 (none); both stay far from a rounding
+    boundary under perturbations."""
+    rng = np.random.default_rng([4, 4])
+    for eps in np.concatenate([[0.0], 1e-12 * rng.standard_normal(20)]):
+        x12 = _wavy_gd(2.0 * (1 + eps), 11.0, 12)[-1]
+        f12 = x12**2 / 10 + np.sin(x12)
+        assert abs(x12 - (-31.7)) < 0.04 and abs(f12 - 100) < 0.4
+    # the run grows but stays finite: gradient descent returns it (no DivergenceError)
+    path = lib.gradient_descent(objectives.wavy_parabola().grad, 2.0, 11.0, 12)
+    assert path.shape == (13, 1) and np.all(np.isfinite(path))
+    assert abs(path[-1, 0]) > 10 * abs(path[0, 0])
+
+
+def test_minibatch_error_is_sigma2_over_k_for_many_seeds():
+    """Section 'Stochastic gradient descent': k E|g_k - grad|^2 / sigma^2 is within 0.3 of 1
+    for every k of the chapter's table, for every seed, not only the chapter's; the
+    Monte-Carlo error is evaluated by plain numpy on the per-example gradients."""
+    model = lib.MLP((1, 64, 64, 1), "sigmoid")
+    r = np.random.default_rng(7)
+    X, y = data.ryu_regression(512, r)
+    theta = model.init(r, "normal", bias=0.03)
+    G = stochastic.per_example_gradients(model, theta, X, y, "mse")
+    full = G.mean(axis=0)
+    sigma2 = np.mean(np.sum((G - full) ** 2, axis=1))
+    ks = np.array([1, 4, 16, 64, 256, 1024, 4096])
+    for seed in range(30):
+        mc = np.random.default_rng([4, 11, seed])
+        for k in ks:
+            idx = mc.integers(0, 512, size=(400, k))
+            errs = [np.sum((G[i].mean(axis=0) - full) ** 2) for i in idx] if k <= 16 else None
+            if errs is None:  # large k: the same average through the counts of each example
+                counts = np.stack([np.bincount(i, minlength=512) for i in idx])
+                w = counts / k - 1 / 512
+                errs = np.sum((w @ G) ** 2, axis=1)
+            assert abs(k * np.mean(errs) / sigma2 - 1) < 0.3, (seed, k)
