@@ -24,6 +24,7 @@ __all__ = [
     "check_callable",
     "check_choice",
     "check_model",
+    "check_axes",
     "check_spd",
     "check_labels",
     "check_rng",
@@ -162,6 +163,14 @@ def check_model(model, name: str = "model"):
     if not isinstance(model, MLP):
         raise TypeError(f"{name} must be a lib.mlp.MLP, got {type(model).__name__}")
     return model
+
+
+def check_axes(ax, name: str = "ax"):
+    """``ax`` must be a matplotlib ``Axes`` (e.g. from :func:`lib.plotting.new_figure`)."""
+    if not (hasattr(ax, "plot") and hasattr(ax, "figure") and hasattr(ax, "set_xlim")):
+        raise TypeError(f"{name} must be a matplotlib Axes (e.g. fig, ax = "
+                        f"plotting.new_figure()), got {type(ax).__name__}")
+    return ax
 
 
 def check_spd(cov, name: str, *, d=None) -> np.ndarray:

@@ -10,6 +10,15 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ._validate import (
+    as_values,
+    check_axes,
+    check_callable,
+    check_positive_int,
+    check_real,
+    check_spd,
+)
+
 # Okabe-Ito palette: distinguishable with the common forms of colour blindness.
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 
@@ -36,6 +45,7 @@ def use_book_style():
 
 def new_figure(ncols=1, nrows=1, *, width=None, height=None, **kwargs):
     """``plt.subplots`` with a size that grows with the number of panels."""
+    ncols, nrows = check_positive_int(ncols, "ncols"), check_positive_int(nrows, "nrows")
     width = width or min(4.2 * ncols, 13.0)
     height = height or 3.6 * nrows
     return plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
@@ -43,8 +53,12 @@ def new_figure(ncols=1, nrows=1, *, width=None, height=None, **kwargs):
 
 def scatter_classes(ax, X, y, *, labels=("class 0", "class 1"), s=22, alpha=0.85):
     """Scatter a 2-D binary data set, one colour and marker per class (labels 0/1)."""
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y).reshape(-1)
+    check_axes(ax)
+    X = as_values(X, "X")
+    y = as_values(y, "y").reshape(-1)
+    if X.ndim != 2 or X.shape[1] != 2 or y.shape != (X.shape[0],):
+        raise ValueError(f"X must have shape (N, 2) and y shape (N,), got {X.shape} and "
+                         f"{y.shape}")
     for cls, marker, color in ((0, "o", COLORS[0]), (1, "s", COLORS[1])):
         pts = X[y == cls]
         ax.scatter(pts[:, 0], pts[:, 1], s=s, marker=marker, color=color, alpha=alpha,
@@ -57,7 +71,11 @@ def scatter_classes(ax, X, y, *, labels=("class 0", "class 1"), s=22, alpha=0.85
 def decision_line(ax, w, b, *, xlim=None, ylim=None, shade=True, color="k", label=None, **kw):
     r"""Draw the line :math:`w^\top x + b = 0` in 2-D and optionally shade the side where
     :math:`w^\top x + b \ge 0` (predicted class 1)."""
-    w = np.asarray(w, dtype=float).reshape(-1)
+    check_axes(ax)
+    w = as_values(w, "w").reshape(-1)
+    if w.shape != (2,):
+        raise ValueError(f"w must have shape (2,), got {w.shape}")
+    b = check_real(b, "b")
     xlim = xlim or ax.get_xlim()
     ylim = ylim or ax.get_ylim()
     if shade:
@@ -81,7 +99,12 @@ def decision_line(ax, w, b, *, xlim=None, ylim=None, shade=True, color="k", labe
 def loss_curve(ax, values, *, x=None, label=None, log=True, xlabel="epoch",
                ylabel="training loss", **kw):
     """Plot a loss history (log scale by default) against ``x`` (default 0, 1, 2, ...)."""
-    values = np.asarray(values, dtype=float)
+    check_axes(ax)
+    values = as_values(values, "values")
+    if values.ndim != 1:
+        raise ValueError(f"values must be 1-D (one loss per entry), got shape {values.shape}")
+    if x is not None and np.shape(as_values(x, "x")) != values.shape:
+        raise ValueError(f"x must have the shape of values {values.shape}, got {np.shape(x)}")
     ax.plot(np.arange(values.size) if x is None else x, values, label=label, **kw)
     if log and np.all(values > 0):
         ax.set_yscale("log")
@@ -108,6 +131,7 @@ def computational_graph(ax, nodes, edges, *, radius=0.32, fontsize=11):
     edges : list of (str, str)
         Arrows from one node name to another.
     """
+    check_axes(ax)
     from matplotlib.patches import Circle
 
     for name, (x, y, kind, label) in nodes.items():
@@ -141,6 +165,8 @@ def probability_map(ax, prob, *, xlim, ylim, n=200, levels=11, cmap="RdBu_r", co
         ``prob(X) -> array (N,)`` for points ``X`` of shape (N, 2).
     xlim, ylim : (float, float)
     """
+    check_axes(ax)
+    check_callable(prob, "prob")
     gx, gy = np.meshgrid(np.linspace(*xlim, n), np.linspace(*ylim, n))
     P = np.asarray(prob(np.column_stack([gx.ravel(), gy.ravel()]))).reshape(gx.shape)
     cs = ax.contourf(gx, gy, P, levels=np.linspace(0, 1, levels), cmap=cmap, alpha=0.35)
@@ -153,8 +179,11 @@ def probability_map(ax, prob, *, xlim, ylim, n=200, levels=11, cmap="RdBu_r", co
 
 def gaussian_ellipse(ax, mu, cov, *, nsig=2.0, color="k", **kw):
     r"""Draw the ellipse :math:`(x-\mu)^\top\Sigma^{-1}(x-\mu) = \mathrm{nsig}^2` (chapter 2)."""
-    mu = np.asarray(mu, dtype=float)
-    vals, vecs = np.linalg.eigh(np.asarray(cov, dtype=float))
+    check_axes(ax)
+    mu = as_values(mu, "mu")
+    if mu.shape != (2,):
+        raise ValueError(f"mu must have shape (2,), got {mu.shape}")
+    vals, vecs = np.linalg.eigh(check_spd(cov, "cov", d=2))
     t = np.linspace(0, 2 * np.pi, 200)
     circle = np.stack([np.cos(t), np.sin(t)])
     pts = mu[:, None] + nsig * vecs @ (np.sqrt(vals)[:, None] * circle)
@@ -172,6 +201,7 @@ def annotated_graph(ax, graph, values=None, adjoints=None, current=None, *, radi
     The node ``current`` (being visited by the backward pass) gets a thick orange ring, and
     the edges to its parents turn orange.
     """
+    check_axes(ax)
     from matplotlib.patches import Circle
 
     nodes = {nd.name: (nd.pos[0], nd.pos[1], "input" if nd.op == "input" else "op", nd.label)
@@ -203,7 +233,8 @@ def layer_norms(ax, norms, *, first=1, label=None, xlabel="layer $j$", ylabel=No
                 log=True, **kw):
     r"""Plot one norm per layer (e.g. :math:`\|\delta_j\|_2`) against the layer index, from
     ``first`` on, with markers; log scale by default (chapters 5 and 6)."""
-    norms = np.asarray(norms, dtype=float)
+    check_axes(ax)
+    norms = as_values(norms, "norms")
     js = np.arange(first, first + norms.size)
     ax.plot(js, norms, marker="o", label=label, **kw)
     if log and np.all(norms > 0):
@@ -229,11 +260,13 @@ def gd_path_1d(ax, f, path, *, xlim, color=None, label=None, n=400, curve=True, 
     curve : bool
         Draw the graph of ``f`` (turn off when overlaying several runs).
     """
+    check_axes(ax)
+    check_callable(f, "f")
     color = color or COLORS[1]
     xs = np.linspace(*xlim, n)
     if curve:
         ax.plot(xs, f(xs[:, None]), color="0.25", lw=1.6, zorder=1)
-    p = np.asarray(path, dtype=float).reshape(-1)
+    p = as_values(path, "path").reshape(-1)
     p = p[(p >= xlim[0]) & (p <= xlim[1])]
     if p.size:
         fp = f(p[:, None])
@@ -265,6 +298,12 @@ def gd_paths_2d(ax, f, paths, *, xlim, ylim, labels=None, colors=None, levels=14
     minimum : array, shape (2,), optional
         Marked with a star.
     """
+    check_axes(ax)
+    check_callable(f, "f")
+    paths = [as_values(path, "paths entries") for path in paths]
+    if any(path.ndim != 2 or path.shape[1] != 2 for path in paths):
+        raise ValueError(f"paths must be arrays of shape (T + 1, 2), got shapes "
+                         f"{[path.shape for path in paths]}")
     colors = colors or COLORS[1:]
     gx, gy = np.meshgrid(np.linspace(*xlim, n), np.linspace(*ylim, n))
     F = f(np.stack([gx, gy], axis=-1))
@@ -273,7 +312,7 @@ def gd_paths_2d(ax, f, paths, *, xlim, ylim, labels=None, colors=None, levels=14
         levels = lo + (hi - lo) * np.linspace(0, 1, int(levels) + 1)[1:] ** 2
     ax.contour(gx, gy, F, levels=levels, colors="0.6", linewidths=0.8)
     for k, path in enumerate(paths):
-        path = np.asarray(path, dtype=float)
+        path = as_values(path, "path")
         lab = labels[k] if labels else None
         c = colors[k % len(colors)]
         ax.plot(path[:, 0], path[:, 1], color=c, lw=1.3, label=lab,
@@ -293,8 +332,12 @@ def excess_error_bars(ax, degrees, app, est, opt, *, total=None, width=0.8):
 
     A negative :math:`\mathcal E_{opt}` is drawn downwards from the top of the other two.
     """
+    check_axes(ax)
     degrees = np.asarray(degrees)
-    app, est, opt = (np.asarray(a, dtype=float) for a in (app, est, opt))
+    app, est, opt = (as_values(a, n) for a, n in ((app, "app"), (est, "est"), (opt, "opt")))
+    if not degrees.shape == app.shape == est.shape == opt.shape:
+        raise ValueError(f"degrees, app, est and opt must have the same shape, got "
+                         f"{degrees.shape}, {app.shape}, {est.shape} and {opt.shape}")
     ax.bar(degrees, app, width, color=COLORS[0], label=r"approximation $\mathcal{E}_{app}$")
     ax.bar(degrees, est, width, bottom=app, color=COLORS[4],
            label=r"estimation $\mathcal{E}_{est}$")
@@ -322,9 +365,11 @@ def activation_curves(ax_value, ax_deriv, names, *, z=None, alpha=None):
     alpha : dict, optional
         ``name -> alpha`` for LeakyReLU/ELU (e.g. ``{"leaky_relu": 0.1}``).
     """
+    check_axes(ax_value, "ax_value")
+    check_axes(ax_deriv, "ax_deriv")
     from . import activations as _act
 
-    z = np.linspace(-4, 4, 801) if z is None else np.asarray(z, dtype=float)
+    z = np.linspace(-4, 4, 801) if z is None else as_values(z, "z")
     alpha = alpha or {}
     for k, name in enumerate(names):
         a = _act.get(name, alpha.get(name))
@@ -345,7 +390,9 @@ def layer_histograms(ax, arrays, *, bins=80, limit=None, labels=None, cmap="viri
     colours run from dark (first layer) to light (last layer). ``limit`` fixes the symmetric
     range ``[-limit, limit]`` (default: the largest absolute entry).
     """
-    arrays = [np.asarray(a, dtype=float).ravel() for a in arrays]
+    check_axes(ax)
+    bins = check_positive_int(bins, "bins")
+    arrays = [as_values(a, "arrays entries").ravel() for a in arrays]
     if limit is None:
         limit = max(float(np.max(np.abs(a))) for a in arrays) or 1.0
     edges = np.linspace(-limit, limit, bins + 1)
@@ -363,7 +410,8 @@ def layer_histograms(ax, arrays, *, bins=80, limit=None, labels=None, cmap="viri
 def per_layer(ax, values, *, label=None, start=1, log=True, xlabel="layer $j$",
               ylabel=None, **kw):
     """Plot one value per layer (norms, gains) against the layer index, markers on."""
-    values = np.asarray(values, dtype=float)
+    check_axes(ax)
+    values = as_values(values, "values")
     ax.plot(np.arange(start, start + values.size), values, marker="o", ms=3.5, label=label,
             **kw)
     if log:
@@ -381,7 +429,11 @@ def loss_contour(ax, t1, t2, F, *, levels=20, log=True, cmap="viridis"):
     With ``log=True`` the colours show :math:`\log_{10} F`, so both the basin and the steep
     walls stay visible; the centre :math:`(0, 0)` is marked.
     """
-    F = np.asarray(F, dtype=float)
+    check_axes(ax)
+    F = as_values(F, "F")
+    if F.shape != (np.size(t2), np.size(t1)):
+        raise ValueError(f"F must have shape (len(t2), len(t1)) = ({np.size(t2)}, "
+                         f"{np.size(t1)}), got {F.shape}")
     Z = np.log10(np.maximum(F, 1e-300)) if log else F
     cs = ax.contourf(t1, t2, Z, levels=levels, cmap=cmap)
     ax.figure.colorbar(cs, ax=ax, label=r"$\log_{10}$ loss" if log else "loss")
@@ -402,8 +454,11 @@ def piecewise_curve(ax, x, y, kinks=(), *, label=None, color=None, kink_color="0
     kinks : array, shape (K,)
         Points to mark (e.g. from :func:`lib.piecewise.kinks_1d`).
     """
+    check_axes(ax)
+    if np.shape(as_values(x, "x")) != np.shape(as_values(y, "y")):
+        raise ValueError(f"x and y must have the same shape, got {np.shape(x)} and {np.shape(y)}")
     color = color or COLORS[0]
-    kinks = np.asarray(kinks, dtype=float).reshape(-1)
+    kinks = as_values(kinks, "kinks").reshape(-1)
     for i, k in enumerate(kinks):
         ax.axvline(k, color=kink_color, lw=0.8, ls=":", zorder=0,
                    label=f"kinks ({kinks.size})" if i == 0 else None)

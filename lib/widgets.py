@@ -22,9 +22,25 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import HTML, display
 
+from . import losses as _losses
+from ._validate import (
+    as_array,
+    check_callable,
+    check_int,
+    check_labels,
+    check_positive,
+    check_positive_int,
+    check_real,
+    check_spd,
+)
+from .mlp import MLP
+
 
 def figure_png(fig, dpi=90) -> bytes:
     """Render a figure to PNG bytes and close it."""
+    if not hasattr(fig, "savefig"):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    check_positive(dpi, "dpi")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     plt.close(fig)
@@ -43,6 +59,9 @@ class Explorer(W.VBox):
     """
 
     def __init__(self, draw, controls, summary=None, title=""):
+        check_callable(draw, "draw")
+        if not isinstance(controls, dict):
+            raise TypeError(f"controls must be a dict of name -> widget, got {type(controls).__name__}")
         self._draw = draw
         self._summary = summary
         self.title = title
@@ -80,6 +99,7 @@ class Explorer(W.VBox):
 
 def explorer(draw, controls, summary=None, title="") -> Explorer:
     """Build an :class:`Explorer` from a draw function and a dict of controls."""
+    check_callable(draw, "draw")
     return Explorer(draw, controls, summary, title)
 
 
@@ -104,6 +124,11 @@ def jshtml_sweep(draw_frame, values, *, figsize=(6.4, 4.0), interval=400, dpi=72
 
     Returns an ``IPython.display.HTML`` object.
     """
+    check_callable(draw_frame, "draw_frame")
+    if hasattr(values, "__len__") and len(values) == 0:
+        raise ValueError("values must hold at least one frame value, got none")
+    check_positive(interval, "interval")
+    check_positive(dpi, "dpi")
     values = list(values)
     if not values:
         raise ValueError("values must hold at least one frame value")
@@ -152,6 +177,9 @@ def perceptron_explorer(X, y, result):
     result : lib.linear.PerceptronResult
         Its ``path`` feeds the "update" slider (0 = initial parameters).
     """
+    if as_array(X, "X", ndim=2).shape[1] != 2:
+        raise ValueError(f"X must have shape (N, 2), got {np.shape(X)}")
+    check_labels(y, "y", (0, 1))
     from .linear import perceptron_predict
     from .plotting import decision_line, new_figure, scatter_classes
 
@@ -199,6 +227,10 @@ def lda_explorer(mu0=(-1.0, 0.0), cov=((1.0, 0.3), (0.3, 0.6)), *, lim=4.0):
     The posterior :math:`\sigma(w^\top x + b + a)` comes from
     :func:`lib.discriminant.lda_closed_form`; the boundary is :math:`w^\top x + b + a = 0`.
     """
+    check_positive(lim, "lim")
+    if as_array(mu0, "mu0", ndim=1).shape != (2,):
+        raise ValueError(f"mu0 must have shape (2,), got {np.shape(mu0)}")
+    check_spd(cov, "cov", d=2)
     from .discriminant import lda_closed_form
     from .plotting import decision_line, gaussian_ellipse, new_figure, probability_map
 
@@ -242,6 +274,8 @@ def logistic_gd_frames(X, y, result, steps, *, lda=None):
     r"""Chapter 2: a kernel-free animation of the gradient-descent iterates of logistic
     regression (boundary on the left, cross-entropy on the right), one frame per entry of
     ``steps`` (indices into ``result.path``). Returns the :func:`jshtml_sweep` HTML."""
+    for t in steps:
+        check_int(t, "steps entries", low=0, high=len(result.path))
     from .plotting import decision_line, loss_curve, scatter_classes
 
     X = np.asarray(X, dtype=float)
@@ -286,9 +320,11 @@ def backprop_explorer(X, y, *, seed=0, width=8, loss="mse"):
     width : int
         Width of every hidden layer.
     """
+    check_positive_int(width, "width")
+    check_int(seed, "seed", low=0)
+    _losses.get(loss)
     from .backprop import backprop_batch, delta_norms
     from .gradcheck import check_gradient
-    from .mlp import MLP
     from .plotting import layer_norms, new_figure
 
     X = np.asarray(X, dtype=float)
@@ -339,6 +375,9 @@ def graph_backward_explorer(graph, inputs):
     Step 0 shows the forward pass (stored values) and seeds the output's adjoint with 1; each
     further step visits one node (orange ring) and pushes its adjoint to its parents.
     """
+    if not hasattr(graph, "backward_steps"):
+        raise TypeError(f"graph must be a lib.backprop.ScalarGraph, got {type(graph).__name__}")
+    graph.forward(**inputs)  # validates the inputs
     from .plotting import annotated_graph, new_figure
 
     values = graph.forward(**inputs)
@@ -396,6 +435,10 @@ def gd_explorer(objectives, *, steps=30, gamma=0.5, start=(6.0, 2.5)):
     start : (float, float)
         Initial start point.
     """
+    check_positive_int(steps, "steps")
+    check_positive(gamma, "gamma")
+    if len(objectives) == 0:
+        raise ValueError("objectives must hold at least one Objective")
     from .plotting import gd_path_1d, gd_paths_2d, new_figure
 
     names = list(objectives)
@@ -450,6 +493,7 @@ def gd_iterations_sweep(runs, steps, *, figsize=(11.0, 3.6), interval=500):
         ``path`` of shape (T + 1, 1); a path shorter than the frame index stays at its end.
     steps : int
     """
+    check_positive_int(steps, "steps")
     from .plotting import gd_path_1d
 
     axes, moving = [], []  # built on the first frame; the artists of the current frame
@@ -483,6 +527,8 @@ def chain_explorer(max_depth=30, x=1.0):
     The figure shows the derivative by Hirn's product formula (23) for every depth up to the
     chosen one, with the bound :math:`|w|^{L-1}\,\max|\sigma'|^L |x|`.
     """
+    check_positive_int(max_depth, "max_depth")
+    check_real(x, "x")
     from . import activations as _act
     from .plotting import new_figure
     from .scalar_chain import scalar_chain
@@ -534,9 +580,11 @@ def gradient_histogram_explorer(X, y, *, width=100, loss="cross_entropy", seed=0
     network has ``width`` units per hidden layer, input dimension ``X.shape[1]`` and as many
     outputs as ``y`` has classes (``loss="cross_entropy"``) or columns (``loss="mse"``).
     """
+    check_positive_int(width, "width")
+    check_int(seed, "seed", low=0)
+    _losses.get(loss)
     from . import init as _init
     from .diagnostics import layer_statistics
-    from .mlp import MLP
     from .plotting import layer_histograms, new_figure, per_layer
 
     X = np.asarray(X, dtype=float)
@@ -637,7 +685,8 @@ def kinks_explorer(widths=(1, 5, 5, 5, 1, 1), *, lim=3.0):
     Controls: activation, LeakyReLU slope alpha, and the seed of the random parameters
     (PyTorch's default uniform initialization).
     """
-    from .mlp import MLP
+    check_positive(lim, "lim")
+    MLP(widths, "relu")  # validates widths
     from .piecewise import PIECEWISE_AFFINE, kinks_1d
     from .plotting import new_figure, piecewise_curve
 
@@ -737,9 +786,12 @@ def initialization_explorer(X, *, width=100, max_depth=40, seed=0):
     deviation. The backward pass starts from a fixed random :math:`\delta_{n+1}` (scaled by
     1/N), so only the network changes when a control moves.
     """
+    check_positive_int(width, "width")
+    check_positive_int(max_depth, "max_depth")
+    check_int(seed, "seed", low=0)
+    as_array(X, "X", ndim=2)
     from . import init as _init
     from .diagnostics import layer_statistics
-    from .mlp import MLP
     from .plotting import new_figure, per_layer
 
     X = np.asarray(X, dtype=float)
@@ -798,6 +850,8 @@ def relu_interpolant_explorer(low=-1.0, high=1.0):
     The bound :math:`\\frac{h^2}{8}\\max|f''|` is shown for the smooth targets (their
     :math:`\\max|f''|` on [-1, 1] is listed in ``UA_TARGETS``).
     """
+    if not check_real(high, "high") > check_real(low, "low"):
+        raise ValueError(f"high must exceed low, got low={low}, high={high}")
     from .approx import interpolation_bound, relu_interpolant, relu_sum, sup_error
     from .plotting import COLORS, new_figure
 

@@ -10,6 +10,7 @@ or silent), the figures quoted for the catalogue."""
 import re
 import warnings
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -32,11 +33,13 @@ from lib import (
     optim,
     overparam,
     piecewise,
+    plotting,
     randmat,
     reparam,
     risk,
     scalar_chain,
     stochastic,
+    widgets,
 )
 from lib.mlp import MLP
 
@@ -732,8 +735,102 @@ case("perturbed_loss_increase-n_directions", ValueError, "n_directions",
 case("perturbed_loss_increase-reduction", ValueError, "reduction",
      lambda: landscape.perturbed_loss_increase(M, TH, X, Y, 0.1, g(), reduction="avg"))
 
+# ---------------------------------------------------------------------------- plotting
+def ax():
+    """A fresh Axes (figures are closed after each test by the fixture below)."""
+    return plotting.new_figure()[1]
+
+
+_obj = objectives.quadratic(S)
+case("new_figure-ncols", ValueError, "ncols", lambda: plotting.new_figure(0))
+case("new_figure-nrows-float", TypeError, "nrows", lambda: plotting.new_figure(1, 1.5))
+case("scatter_classes-ax", TypeError, "ax", lambda: plotting.scatter_classes("ax", X, LAB))
+case("scatter_classes-y-len", ValueError, "y", lambda: plotting.scatter_classes(ax(), X, LAB[:3]))
+case("scatter_classes-X-cols", ValueError, "X", lambda: plotting.scatter_classes(ax(), np.ones((6, 3)), LAB))
+case("scatter_classes-X-str", TypeError, "X", lambda: plotting.scatter_classes(ax(), "X", LAB))
+case("decision_line-w", ValueError, "w", lambda: plotting.decision_line(ax(), np.ones(3), 0.0))
+case("decision_line-b-str", TypeError, "b", lambda: plotting.decision_line(ax(), np.ones(2), "0"))
+case("decision_line-ax", TypeError, "ax", lambda: plotting.decision_line(None, np.ones(2), 0.0))
+case("loss_curve-ax", TypeError, "ax", lambda: plotting.loss_curve([1, 2], [1.0, 2.0]))
+case("loss_curve-values-str", TypeError, "values", lambda: plotting.loss_curve(ax(), "loss"))
+case("loss_curve-values-2d", ValueError, "values", lambda: plotting.loss_curve(ax(), np.ones((2, 2))))
+case("loss_curve-x-len", ValueError, "x", lambda: plotting.loss_curve(ax(), np.ones(3), x=np.arange(2)))
+case("computational_graph-ax", TypeError, "ax", lambda: plotting.computational_graph(0, {}, []))
+case("probability_map-prob", TypeError, "prob",
+     lambda: plotting.probability_map(ax(), 0.5, xlim=(0, 1), ylim=(0, 1), colorbar=False))
+case("gaussian_ellipse-cov", ValueError, "cov", lambda: plotting.gaussian_ellipse(ax(), _mu, SING))
+case("gaussian_ellipse-mu", ValueError, "mu", lambda: plotting.gaussian_ellipse(ax(), np.ones(3), S))
+case("annotated_graph-ax", TypeError, "ax", lambda: plotting.annotated_graph("a", backprop.baydin_graph()))
+case("layer_norms-norms-str", TypeError, "norms", lambda: plotting.layer_norms(ax(), "n"))
+case("gd_path_1d-f", TypeError, "f", lambda: plotting.gd_path_1d(ax(), 1, [0.0], xlim=(-1, 1)))
+case("gd_path_1d-path-complex", TypeError, "path",
+     lambda: plotting.gd_path_1d(ax(), np.sin, [1j], xlim=(-1, 1)))
+case("gd_paths_2d-paths", ValueError, "paths",
+     lambda: plotting.gd_paths_2d(ax(), _obj.f, [np.ones((3, 3))], xlim=(-1, 1), ylim=(-1, 1)))
+case("gd_paths_2d-f", TypeError, "f", lambda: plotting.gd_paths_2d(ax(), "f", [], xlim=(-1, 1), ylim=(-1, 1)))
+case("excess_error_bars-len", ValueError, "app",
+     lambda: plotting.excess_error_bars(ax(), [1, 2], [0.1], [0.1, 0.2], [0.0, 0.0]))
+case("activation_curves-ax_deriv", TypeError, "ax_deriv",
+     lambda: plotting.activation_curves(ax(), None, ["relu"]))
+case("activation_curves-names", ValueError, "activation", lambda: plotting.activation_curves(ax(), ax(), ["swish"]))
+case("layer_histograms-bins", ValueError, "bins", lambda: plotting.layer_histograms(ax(), [np.ones(3)], bins=0))
+case("layer_histograms-arrays-str", TypeError, "arrays", lambda: plotting.layer_histograms(ax(), ["ab"]))
+case("per_layer-values-str", TypeError, "values", lambda: plotting.per_layer(ax(), "v"))
+case("loss_contour-F", ValueError, "F",
+     lambda: plotting.loss_contour(ax(), np.arange(3), np.arange(2), np.ones((3, 2))))
+case("piecewise_curve-y", ValueError, "y", lambda: plotting.piecewise_curve(ax(), np.ones(3), np.ones(2)))
+case("piecewise_curve-kinks-str", TypeError, "kinks", lambda: plotting.piecewise_curve(ax(), [0.0], [0.0], "k"))
+case("depth_comparison-kind", ValueError, "kind",
+     lambda: plotting.depth_comparison([1], X[:, :1], Y, _kn, {}, kind="bars"))
+
+# ---------------------------------------------------------------------------- widgets
+case("figure_png-fig", TypeError, "fig", lambda: widgets.figure_png("fig"))
+case("figure_png-dpi", ValueError, "dpi", lambda: widgets.figure_png(ax().figure, dpi=0))
+case("explorer-draw", TypeError, "draw", lambda: widgets.explorer("draw", {}))
+case("Explorer-controls", TypeError, "controls", lambda: widgets.Explorer(lambda **k: None, [1, 2]))
+case("jshtml_sweep-draw_frame", TypeError, "draw_frame", lambda: widgets.jshtml_sweep(3, [1]))
+case("jshtml_sweep-values", ValueError, "values", lambda: widgets.jshtml_sweep(lambda fig, v: None, []))
+case("jshtml_sweep-interval", ValueError, "interval",
+     lambda: widgets.jshtml_sweep(lambda fig, v: None, [1], interval=-1))
+case("perceptron_explorer-X", ValueError, "X",
+     lambda: widgets.perceptron_explorer(np.ones((6, 3)), LAB, linear.perceptron(X, LAB)))
+case("perceptron_explorer-y", ValueError, "y",
+     lambda: widgets.perceptron_explorer(X, LAB * 3, linear.perceptron(X, LAB)))
+case("lda_explorer-cov", ValueError, "cov", lambda: widgets.lda_explorer(cov=SING))
+case("lda_explorer-mu0", ValueError, "mu0", lambda: widgets.lda_explorer(mu0=(1.0, 2.0, 3.0)))
+case("lda_explorer-lim", ValueError, "lim", lambda: widgets.lda_explorer(lim=-1.0))
+case("logistic_gd_frames-steps", ValueError, "steps",
+     lambda: widgets.logistic_gd_frames(X, LAB, discriminant.logistic_regression(X, LAB, steps=3), [9]))
+case("backprop_explorer-width", ValueError, "width", lambda: widgets.backprop_explorer(X, Y, width=0))
+case("backprop_explorer-seed", TypeError, "seed", lambda: widgets.backprop_explorer(X, Y, seed="0"))
+case("backprop_explorer-loss", ValueError, "loss", lambda: widgets.backprop_explorer(X, Y, loss="squared"))
+case("graph_backward_explorer-graph", TypeError, "graph", lambda: widgets.graph_backward_explorer("g", {}))
+case("graph_backward_explorer-inputs", ValueError, "x2",
+     lambda: widgets.graph_backward_explorer(backprop.baydin_graph(), {"x1": 1.0}))
+case("gd_explorer-steps", ValueError, "steps", lambda: widgets.gd_explorer([_obj], steps=0))
+case("gd_explorer-gamma", ValueError, "gamma", lambda: widgets.gd_explorer([_obj], gamma=NAN))
+case("gd_explorer-objectives", ValueError, "objectives", lambda: widgets.gd_explorer([]))
+case("gd_iterations_sweep-steps", TypeError, "steps", lambda: widgets.gd_iterations_sweep([], 2.5))
+case("chain_explorer-max_depth", ValueError, "max_depth", lambda: widgets.chain_explorer(max_depth=0))
+case("chain_explorer-x", ValueError, "x", lambda: widgets.chain_explorer(x=NAN))
+case("gradient_histogram_explorer-width", TypeError, "width",
+     lambda: widgets.gradient_histogram_explorer(X, LAB, width=1.5))
+case("kinks_explorer-widths", ValueError, "widths", lambda: widgets.kinks_explorer(widths=(1, 0, 1)))
+case("kinks_explorer-lim", ValueError, "lim", lambda: widgets.kinks_explorer(lim=0.0))
+case("initialization_explorer-max_depth", ValueError, "max_depth",
+     lambda: widgets.initialization_explorer(X, max_depth=0))
+case("initialization_explorer-X", TypeError, "X", lambda: widgets.initialization_explorer("X"))
+case("relu_interpolant_explorer-high", ValueError, "high", lambda: widgets.relu_interpolant_explorer(1.0, 0.0))
+case("relu_interpolant_explorer-low", ValueError, "low", lambda: widgets.relu_interpolant_explorer(NAN, 0.0))
+
 # ---------------------------------------------------------------------------- lib top level
 case("lib.initialize-rng", TypeError, "rng", lambda: lib.initialize(M, "he", np.random.RandomState(0)))
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
 
 
 @pytest.mark.parametrize(("exc", "name", "thunk"), CASES)
@@ -762,6 +859,7 @@ def classify():
                      + (f" [after {len(caught)} warning(s)]" if caught else "")))
             else:
                 out["silent"].append((p.id, f"returned; {len(caught)} warning(s)"))
+        plt.close("all")
     return out
 
 
@@ -773,3 +871,39 @@ if __name__ == "__main__":
             print(f"{kind:8s} {ident:45s} {what}")
     print(f"{total} bad calls: {len(res['clear'])} clear, {len(res['unclear'])} unclear, "
           f"{len(res['silent'])} silent")
+
+
+# ---------------------------------------------------------------------------- NaN propagation
+# Elementwise math propagates NaN as NaN (value and derivative), never a plausible number,
+# while finite inputs are untouched (oracle: the closed forms written out here in numpy).
+@pytest.mark.parametrize("f", ELEMENTWISE, ids=lambda f: f.__name__)
+def test_elementwise_functions_propagate_nan(f):
+    z = np.array([-3.0, NAN, 0.5, NAN, 800.0])
+    out = f(z)
+    assert out.shape == z.shape
+    np.testing.assert_array_equal(np.isnan(out), np.isnan(z))
+    assert np.isnan(f(NAN))
+
+
+def test_nan_propagation_leaves_finite_values_exact():
+    z = np.array([-800.0, -3.0, -0.0, 0.0, 0.5, 800.0])
+    e = np.exp(-np.abs(z))  # no overflow: |z| is never negated into a large exponent
+    sig = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    zn = np.append(z, NAN)
+    np.testing.assert_allclose(activations.sigmoid(zn)[:-1], sig, rtol=1e-15, atol=0)
+    np.testing.assert_allclose(activations.sigmoid_prime(zn)[:-1], sig * (1 - sig), rtol=1e-12,
+                               atol=1e-300)
+    np.testing.assert_allclose(activations.tanh_prime(zn)[:-1], 1 - np.tanh(z) ** 2,
+                               rtol=1e-12, atol=1e-300)
+    np.testing.assert_array_equal(activations.relu_prime(zn)[:-1], (z > 0).astype(float))
+    np.testing.assert_array_equal(activations.step(zn)[:-1], (z >= 0).astype(float))
+    np.testing.assert_array_equal(activations.leaky_relu_prime(zn, 0.1)[:-1],
+                                  np.where(z > 0, 1.0, 0.1))
+    assert activations.sigmoid(INF) == 1.0 and activations.sigmoid(-INF) == 0.0
+    assert activations.relu_prime(INF) == 1.0
+
+
+def test_activation_objects_propagate_nan():
+    for name in activations.NAMES:
+        act = activations.get(name)
+        assert np.isnan(act.f(NAN)) and np.isnan(act.df(NAN)), name
