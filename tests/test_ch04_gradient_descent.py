@@ -188,3 +188,29 @@ def test_minibatch_error_is_sigma2_over_k_for_many_seeds():
                 w = counts / k - 1 / 512
                 errs = np.sum((w @ G) ** 2, axis=1)
             assert abs(k * np.mean(errs) / sigma2 - 1) < 0.3, (seed, k)
+
+
+def _bisect(fun, lo, hi, iters=200):
+    """A root of fun in [lo, hi] (fun changes sign there), by bisection."""
+    for _ in range(iters):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if np.sign(fun(mid)) == np.sign(fun(lo)) else (lo, mid)
+    return 0.5 * (lo + hi)
+
+
+def test_numbers_quoted_for_the_wavy_function():
+    """Sections 'Three examples' and exercise 'Beyond the threshold': the stationary points of
+    f(x) = x^2/10 + sin x near 3.84 (local min), 1.98 (hump), -1.31 (global min), L = 1.2,
+    f'' = 1.17 and 0.84 at the minima (to two decimals) and the factors 1 - 3 f'' = -2.5 and -1.5, from plain
+    numpy (bisection on f'(x) = x/5 + cos x) and compared with lib's minimisers."""
+    fp = lambda x: x / 5 + np.cos(x)  # noqa: E731
+    fpp = lambda x: 0.2 - np.sin(x)  # noqa: E731
+    x_glob, x_hump, x_loc = _bisect(fp, -2, 0), _bisect(fp, 1, 3), _bisect(fp, 3, 5)
+    assert abs(x_glob + 1.31) < 5e-3 and abs(x_hump - 1.98) < 5e-3 and abs(x_loc - 3.84) < 5e-3
+    assert fpp(x_hump) < 0 < fpp(x_glob) and fpp(x_loc) > 0
+    w = objectives.wavy_parabola()
+    assert np.allclose(w.minima[:, 0], [x_glob, x_loc], atol=1e-8)
+    xs = np.linspace(-20, 20, 400_001)
+    assert abs(np.max(np.abs(fpp(xs))) - 1.2) < 1e-9 and abs(w.smoothness - 1.2) < 1e-12
+    assert f"{fpp(x_glob):.2f}" == "1.17" and f"{fpp(x_loc):.2f}" == "0.84"
+    assert abs((1 - 3 * fpp(x_glob)) - (-2.5)) < 0.05 and abs((1 - 3 * fpp(x_loc)) + 1.5) < 0.05
