@@ -75,7 +75,7 @@ class DivergenceError(ValueError):
     ...     gradient_descent(lambda x: x, 1.0, 3.0, 2000)
     ... except DivergenceError as err:
     ...     print(err.step, err.lr, err.history.shape)
-    1025 3.0 (1025, 1)
+    1024 3.0 (1024, 1)
     """
 
     def __init__(self, what, *, lr, step, history, value=None, detail=""):

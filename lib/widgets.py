@@ -403,15 +403,18 @@ def graph_backward_explorer(graph, inputs):
 # --- chapter 4: gradient descent and SGD ---
 def _gd_state(obj, gamma, start, steps):
     """Run GD on an Objective and classify the outcome (shared by the chapter 4 widgets)."""
-    from .optim import gradient_descent
+    from .optim import DivergenceError, gradient_descent
 
-    path = gradient_descent(obj.grad, start, gamma, steps)
+    try:
+        path = gradient_descent(obj.grad, start, gamma, steps)
+    except DivergenceError as err:
+        path = err.history  # the finite iterates: shorter than steps + 1, drawn as "diverged"
     x = path[-1]
     lo = np.array([b[0] for b in obj.bounds])
     hi = np.array([b[1] for b in obj.bounds])
     escaped = len(path) < steps + 1 or np.any(x < lo - 10 * (hi - lo)) or np.any(
         x > hi + 10 * (hi - lo))
-    dist = np.linalg.norm(obj.minima - x, axis=1)
+    dist = None if escaped else np.linalg.norm(obj.minima - x, axis=1)  # no overflow
     if escaped:
         outcome = "diverged"
     elif dist.min() < 1e-3:

@@ -174,3 +174,16 @@ def test_no_runtime_warning_escapes_from_an_overflowing_run():
                 train(MLP((1, 4, 1), "sigmoid"), np.full(13, 0.5), X, y, lr=lr, epochs=50)
             with pytest.raises(DivergenceError):
                 gradient_descent(lambda x: x ** 3, 10.0, lr, 100)
+
+
+def test_gd_explorer_state_shows_a_diverging_run_as_its_finite_iterates():
+    from lib import objectives, widgets
+
+    quad = objectives.quadratic(np.diag([1.0, 10.0]))
+    path, outcome = widgets._gd_state(quad, 1e3, (6.0, 2.5), 300)  # |1 - 1e4| ^ t overflows
+    assert outcome == "diverged"
+    assert 1 < len(path) < 301 and np.all(np.isfinite(path))
+    # plain numpy oracle: the iterates x_t = (I - gamma A)^t x_0 on the diagonal quadratic
+    t = np.arange(len(path))[:, None]
+    np.testing.assert_allclose(path, np.array([6.0, 2.5]) * (1 - 1e3 * np.array([1.0, 10.0])) ** t,
+                               rtol=1e-9)
