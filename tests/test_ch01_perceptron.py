@@ -54,9 +54,10 @@ def test_step_size_does_not_change_the_run_from_zero():
     assert np.array_equal(a.mistakes, b.mistakes)
 
 
-@pytest.mark.parametrize("seed", range(5))
-def test_chapter_run_converges_within_novikoff_bound(seed):
-    rng = np.random.default_rng(seed)
+@pytest.mark.parametrize("seed", range(20))
+def test_chapter_run_converges_well_inside_novikoff_bound(seed):
+    # the chapter's cell draws data and visiting order from default_rng([SEED, 5])
+    rng = np.random.default_rng([seed, 5])
     w_true, b_true = np.array([1.0, -0.7]), 0.4
     X, y = data.separable_blobs(100, rng, margin=0.1, w=w_true, b=b_true)
     fit = linear.perceptron(X, y, max_epochs=1000, rng=rng)
@@ -66,7 +67,9 @@ def test_chapter_run_converges_within_novikoff_bound(seed):
     gamma = np.min((2 * y - 1) * (Xt @ u))
     R = np.max(np.linalg.norm(Xt, axis=1))
     assert fit.converged
-    assert fit.mistakes.sum() <= (R / gamma) ** 2
+    assert np.all(linear.perceptron_predict(X, fit.w, fit.b) == y)
+    # the chapter's claim "well inside the guarantee": a tenth of the bound, on every seed
+    assert fit.mistakes.sum() < 0.1 * (R / gamma) ** 2
 
 
 def test_xor_never_converges():
@@ -76,9 +79,11 @@ def test_xor_never_converges():
     assert not fit.converged and np.all(fit.mistakes > 0)
 
 
-def test_overlapping_classes_never_converge():
-    X, y = data.overlapping_blobs(120, np.random.default_rng(1), distance=1.5)
-    fit = linear.perceptron(X, y, max_epochs=100, rng=np.random.default_rng(2))
+@pytest.mark.parametrize("seed", range(10))
+def test_overlapping_classes_never_converge(seed):
+    rng = np.random.default_rng([seed, 7])
+    X, y = data.overlapping_blobs(120, rng, distance=1.5)
+    fit = linear.perceptron(X, y, max_epochs=100, rng=rng)
     assert not fit.converged and np.all(fit.mistakes > 0)
 
 
