@@ -28,6 +28,7 @@ __all__ = [
     "check_spd",
     "check_labels",
     "check_rng",
+    "check_batch_size",
     "check_finite",
     "solve",
 ]
@@ -237,3 +238,15 @@ def check_rng(rng, name: str = "rng") -> np.random.Generator:
             f"got {type(rng).__name__}"
         )
     return rng
+
+
+def check_batch_size(batch_size, n: int, rng) -> int:
+    """The minibatch size of a trainer over ``n`` examples: ``None`` means the full batch
+    (``n``); otherwise a positive integer at most ``n``. A true minibatch (``batch_size < n``)
+    needs ``rng`` to shuffle, so ``rng`` must then be a ``numpy.random.Generator``."""
+    batch_size = n if batch_size is None else check_positive_int(batch_size, "batch_size")
+    if batch_size > n:
+        raise ValueError(f"batch_size must be at most N = {n}, got {batch_size}")
+    if batch_size < n:
+        check_rng(rng)
+    return batch_size

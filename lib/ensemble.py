@@ -41,7 +41,13 @@ import numpy as np
 
 from . import _workspace
 from . import losses as _losses
-from ._validate import as_array, check_model, check_positive, check_positive_int, check_rng
+from ._validate import (
+    as_array,
+    check_batch_size,
+    check_model,
+    check_positive,
+    check_positive_int,
+)
 from .optim import DivergenceError, _loss_limit
 
 __all__ = ["train_many", "predict_many", "loss_many", "residual_mask", "embed", "extract"]
@@ -464,13 +470,7 @@ def train_many(model, thetas, X, y, loss="mse", *, lr, epochs, batch_size=None, 
     epochs = check_positive_int(epochs, "epochs")
     weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
     n = X.shape[0]
-    if batch_size is None:
-        batch_size = n
-    batch_size = check_positive_int(batch_size, "batch_size")
-    if batch_size > n:
-        raise ValueError(f"batch_size must be at most N = {n}, got {batch_size}")
-    if batch_size < n:
-        check_rng(rng)
+    batch_size = check_batch_size(batch_size, n, rng)
     K = thetas.shape[0]
     mask = residual_mask(model, residual, K)
     if trainable is not None:

@@ -32,11 +32,11 @@ from . import losses as _losses
 from ._validate import (
     as_array,
     as_values,
+    check_batch_size,
     check_callable,
     check_model,
     check_positive,
     check_positive_int,
-    check_rng,
 )
 from ._workspace import Workspace, augmented_views, from_augmented, to_augmented
 
@@ -242,13 +242,7 @@ def train(model, theta0, X, y, *, loss="mse", lr, epochs, batch_size=None, rng=N
     weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
     if record not in ("epoch", "step", None):
         raise ValueError(f"record must be 'epoch', 'step' or None, got {record!r}")
-    if batch_size is None:
-        batch_size = n
-    batch_size = check_positive_int(batch_size, "batch_size")
-    if batch_size > n:
-        raise ValueError(f"batch_size must be at most N = {n}, got {batch_size}")
-    if batch_size < n:
-        check_rng(rng)
+    batch_size = check_batch_size(batch_size, n, rng)
     as_array(y, "y", ndim=(1, 2))  # real, finite, non-empty (the loss checks the format)
     y_arr = np.asarray(y)
     if y_arr.ndim == 0 or y_arr.shape[0] != n:

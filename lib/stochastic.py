@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import losses as _losses
-from ._validate import as_array, check_positive, check_positive_int, check_rng
+from ._validate import as_array, check_batch_size, check_positive, check_positive_int
 from .landscape import per_example_gradients  # noqa: F401  (chapter 4 uses it from here)
 from .optim import DivergenceError
 
@@ -139,11 +139,7 @@ def linear_sgd_path(X, y, theta0, *, lr, epochs, batch_size=None, rng=None):
     lr = check_positive(lr, "lr")
     epochs = check_positive_int(epochs, "epochs")
     n = X.shape[0]
-    batch_size = n if batch_size is None else check_positive_int(batch_size, "batch_size")
-    if batch_size > n:
-        raise ValueError(f"batch_size must be at most N = {n}, got {batch_size}")
-    if batch_size < n:
-        check_rng(rng)
+    batch_size = check_batch_size(batch_size, n, rng)
     Xa = np.hstack([X, np.ones((n, 1))])  # augmented inputs (x_i, 1)
     path = [theta.copy()]
     with np.errstate(over="ignore", invalid="ignore"):
