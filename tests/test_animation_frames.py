@@ -70,7 +70,8 @@ def test_other_text_hinting_agrees(reference):
 def test_frames_of_matplotlib_38_agree_with_this_matplotlib(reference):
     """The real case: frames stored by matplotlib 3.8.0 against this environment's."""
     stored = F.decode_frames(json.loads(FIXTURE.read_text())["frames"])
-    if matplotlib.__version__ != "3.8.0":
+    major_minor = tuple(int(v) for v in matplotlib.__version__.split(".")[:2])
+    if major_minor >= (3, 11):  # 3.11 changed text rendering (3.8 to 3.10 draw alike)
         diffs = [float(np.mean(a != b)) for a, b in zip(stored, reference, strict=False)]
         assert max(diffs) > 0  # the renderings really differ, pixel for pixel
     assert F.compare_frames(stored, reference) == (True, "")
