@@ -121,3 +121,17 @@ def test_floor_constraints_match_the_lower_bounds_of_requirements():
         pinned = re.search(rf"(?m)^{name}==([0-9.]+)$", floors).group(1)
         assert [int(x) for x in pinned.split(".")][:2] == [int(x) for x in low.split(".")][:2]
         assert pinned.split(".")[2:] in ([], ["0"]), f"{name} floor must be the .0 release"
+
+
+def test_pre_commit_hooks_are_local():
+    """Hook repositories cannot be cloned on the book's machines: every hook is `repo: local`
+    and runs a tool that requirements.txt installs."""
+    import yaml  # installed with jupyter-book
+
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    assert config["repos"] and all(r["repo"] == "local" for r in config["repos"])
+    req = (ROOT / "requirements.txt").read_text()
+    for hook in (h for r in config["repos"] for h in r["hooks"]):
+        assert hook["language"] == "system"
+        tool = hook["entry"].split()[0]
+        assert re.search(rf"(?m)^{tool}\b", req), f"{tool} is not in requirements.txt"
