@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from chromium import launched_browser, local_only  # tests/chromium.py
 
 if os.environ.get("BOOK_BROWSER_TESTS") != "1":
     collect_ignore_glob = ["*.py"]  # relative to this folder
@@ -33,15 +34,6 @@ if os.environ.get("BOOK_BROWSER_TESTS") != "1":
 ROOT = Path(__file__).resolve().parents[2]
 HTML = Path(os.environ.get("BOOK_HTML_DIR", ROOT / "_build" / "html")).resolve()
 SCREENSHOTS = HTML.parent / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # CI runs as root
-    "--disable-background-networking",
-    "--disable-gpu",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SKIP_DIRS = {"_static", "_sources", "_modules", "_images"}
 SKIP_FILES = {"genindex.html", "search.html", "py-modindex.html"}
 # Jupyter Book writes index.html as a bare <meta http-equiv="Refresh"> stub to the root page.
@@ -133,29 +125,15 @@ def base_url(html_dir):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} missing: apt-get install -y chromium", pytrace=False)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    with launched_browser() as browser:
         yield browser
-        browser.close()
-
-
-def _local_only(route):
-    """Abort every request that leaves 127.0.0.1 (CDNs are unreachable here anyway)."""
-    if urlsplit(route.request.url).hostname == "127.0.0.1":
-        route.continue_()
-    else:
-        route.abort()
 
 
 @pytest.fixture
 def page(browser):
     """A fresh browser context and page per test, with outside requests blocked."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.route("**/*", _local_only)
+    context.route("**/*", local_only)
     page = context.new_page()
     page.set_default_timeout(30_000)
     yield page

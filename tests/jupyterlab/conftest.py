@@ -29,9 +29,9 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+from chromium import CHROMIUM, launched_browser, local_only  # tests/chromium.py
 
 if os.environ.get("BOOK_LAB_TESTS") != "1":
     collect_ignore_glob = ["*.py"]  # relative to this folder
@@ -40,8 +40,6 @@ ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = ROOT / "chapters"
 SCREENSHOTS = Path(os.environ.get("BOOK_LAB_SCREENSHOTS", ROOT / "_build" / "lab-screenshots"))
 RUN_TIMEOUT = float(os.environ.get("BOOK_LAB_TIMEOUT", "240"))
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
 # Per-server JupyterLab settings (user settings dir of the temporary server).
 LAB_SETTINGS = {
     # "none" renders every cell; the default windowing leaves far-away cells out of the DOM.
@@ -191,27 +189,15 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    with launched_browser() as browser:
         yield browser
-        browser.close()
-
-
-def _local_only(route):
-    """Abort every request that leaves 127.0.0.1."""
-    if urlsplit(route.request.url).hostname == "127.0.0.1":
-        route.continue_()
-    else:
-        route.abort()
 
 
 @pytest.fixture
 def lab_page(browser, lab):
     """A fresh browser context per notebook; the notebook's kernel is shut down afterwards."""
     context = browser.new_context(viewport={"width": 1400, "height": 1400})
-    context.route("**/*", _local_only)
+    context.route("**/*", local_only)
     page = context.new_page()
     page.set_default_timeout(60_000)
     yield page
