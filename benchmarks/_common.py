@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import os
 
-# One thread for every BLAS/OpenMP pool, set before numpy (or torch) is imported.
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-             "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+# One BLAS/OpenMP thread: importing lib sets it (lib/__init__.py), before numpy or torch is
+# loaded, so this module is imported first by every script.
+import lib  # noqa: F401
 
 import platform  # noqa: E402
 import statistics  # noqa: E402

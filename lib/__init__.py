@@ -21,10 +21,67 @@ Conventions (also in the book's notation table)
 * **Numerical stability.** Sigmoid, softplus, softmax and the cross-entropies are evaluated
   without overflow or underflow for inputs up to :math:`|z| = 10^4`.
 
-Modules
--------
-activations, losses, mlp, init, optim, gradcheck, data, linear, plotting, widgets, and the
-chapter modules added alongside them. ``from lib import <module>`` imports any of them.
+Chapters, modules and tests
+---------------------------
+Where each chapter's mathematics lives and which tests check it: ``tests/test_chNN_*.py``
+checks the claims of chapter NN with independent oracles, ``tests/test_<module>.py`` tests one
+module. ``from lib import <module>`` imports any of them.
+
+==============================  ==============================  ======================================
+chapter (``chapters/``)         modules (``lib/``)              tests (``tests/``)
+==============================  ==============================  ======================================
+``01_perceptron``               ``linear``, ``data``,           ``test_ch01_perceptron.py``,
+                                ``activations``                 ``test_linear.py``, ``test_data.py``,
+                                                                ``test_activations.py``
+``02_lda_logistic``             ``discriminant``, ``losses``,   ``test_ch02_lda_logistic.py``,
+                                ``gradcheck``                   ``test_discriminant.py``,
+                                                                ``test_losses.py``, ``test_gradcheck.py``
+``03_mlp_losses``               ``mlp``, ``optim``,             ``test_ch03_mlp_losses.py``,
+                                ``piecewise``                   ``test_mlp.py``, ``test_optim.py``,
+                                                                ``test_piecewise.py``
+``04_gradient_descent``         ``objectives``, ``risk``,       ``test_ch04_gradient_descent.py``,
+                                ``stochastic``, ``optim``       ``test_objectives.py``, ``test_risk.py``,
+                                                                ``test_stochastic.py``
+``05_backpropagation``          ``backprop``, ``mlp``,          ``test_ch05_backpropagation.py``,
+                                ``gradcheck``                   ``test_backprop.py``
+``06_vanishing_gradients``      ``scalar_chain``,               ``test_ch06_vanishing.py``,
+                                ``diagnostics``, ``reparam``    ``test_scalar_chain.py``,
+                                                                ``test_diagnostics.py``,
+                                                                ``test_reparam.py``
+``07_universal_approximation``  ``approx``, ``ensemble``        ``test_ch07_universal_approximation.py``,
+                                                                ``test_approx.py``, ``test_ensemble.py``
+``08_residual_networks``        ``ensemble``, ``mlp``,          ``test_ch08_residual_networks.py``,
+                                ``optim``                       ``test_ensemble.py``
+``09_initialization``           ``init``, ``randmat``,          ``test_ch09_initialization.py``,
+                                ``diagnostics``                 ``test_init.py``, ``test_randmat.py``
+``10_generalization``           ``lipschitz``, ``landscape``,   ``test_ch10_generalization.py``,
+                                ``overparam``                   ``test_lipschitz.py``,
+                                                                ``test_landscape.py``,
+                                                                ``test_overparam.py``
+every chapter's figures         ``plotting``, ``widgets``       ``test_widgets.py``,
+                                                                ``test_static_explorers.py``,
+                                                                ``test_animation_frames.py``
+below every chapter             ``_validate``, ``_workspace``   ``test_validation.py``,
+                                                                ``test_bad_input_catalogue.py``,
+                                                                ``test_bad_input_divergence.py``,
+                                                                ``test_workspace.py``
+==============================  ==============================  ======================================
+
+``_validate`` holds the argument checks of the public boundary; ``_workspace`` is the fast path
+of :func:`lib.optim.train`, tested step by step against the reference backward pass of ``mlp``.
+The book as a whole is tested by ``test_notebooks.py`` (every chapter in ``_toc.yml``, cells
+executed in order, no stored error), ``test_build.py`` (the book builds; a raising cell fails
+the strict build), ``test_standalone.py`` (a notebook downloaded on its own says how to get
+``lib``), ``test_project_files.py`` (license, citation, changelog, version, this table), and
+``tests/rerun``, ``tests/browser`` and ``tests/jupyterlab`` (opt-in stages of ``.ci/run``).
+
+One BLAS thread
+---------------
+Importing ``lib`` sets ``OPENBLAS_NUM_THREADS``, ``OMP_NUM_THREADS`` and ``MKL_NUM_THREADS`` to
+1 unless they are set already. This is the book's one place for that setting: every chapter
+imports ``lib`` in its first cell, before numpy; ``tests/conftest.py`` and
+``benchmarks/_common.py`` import ``lib`` for it, so pytest's workers and the notebooks' kernels
+inherit it. It takes effect only in a process that has not loaded numpy yet.
 """
 
 import os as _os

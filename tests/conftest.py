@@ -1,8 +1,8 @@
 """Test-session settings shared by every test (unit tests and nbval kernels alike)."""
 
-import os
-
-# One BLAS thread per process: the book's matrices are small, and `pytest -n 2` already uses
-# both cores. Set before numpy is imported here; nbval's kernels inherit the environment.
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+# One BLAS thread per process: importing lib sets it (lib/__init__.py has the setting and its
+# reason). pytest's workers (`-n 2`) and nbval's kernels are started after this file is loaded
+# and inherit it. The process that loads this file has loaded numpy already (the root
+# conftest's frame comparison imports it), so a plain `pytest` without `-n` computes with the
+# thread count of its environment.
+import lib  # noqa: F401

@@ -1,0 +1,189 @@
+"""The files that say what the project is agree with each other and with the code: the license,
+the citation, the changelog, the one version number, and the chapter -> modules -> tests table
+in ``lib/__init__.py``'s docstring."""
+
+from __future__ import annotations
+
+import ast
+import importlib.metadata
+import pathlib
+import re
+
+import docutils.core
+import pytest
+import yaml
+
+import lib
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: pytest itself depends on tomli there
+    import tomli as tomllib
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+
+MIT_GRANT = ("Permission is hereby granted, free of charge, to any person obtaining a copy of "
+             "this software and associated documentation files (the \"Software\"), to deal in "
+             "the Software without restriction")
+MIT_WARRANTY = "THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND"
+
+
+def _words(text):
+    return " ".join(text.split())
+
+
+# --- license -------------------------------------------------------------------------------
+
+def test_license_is_mit_and_matches_pyproject_and_book():
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License\n")
+    assert MIT_GRANT in _words(text) and MIT_WARRANTY in _words(text)
+    assert PYPROJECT["project"]["license"] == {"text": "MIT"}
+    # The copyright holder and year are the book's (_config.yml: "2026, <authors>").
+    year, holder = (part.strip() for part in CONFIG["copyright"].split(",", 1))
+    assert f"Copyright (c) {year} {holder}\n" in text
+    assert "MIT license" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+# --- version -------------------------------------------------------------------------------
+
+def test_version_has_one_source():
+    """pyproject.toml reads the version from lib.__version__ (setuptools' dynamic version),
+    and the installed distribution carries that version."""
+    project = PYPROJECT["project"]
+    assert "version" not in project, "pyproject.toml states a version of its own"
+    assert "version" in project["dynamic"]
+    assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "lib.__version__"}
+    # setuptools reads the attribute without importing lib: it must be a plain string literal.
+    tree = ast.parse((ROOT / "lib" / "__init__.py").read_text(encoding="utf-8"))
+    literals = [node.value.value for node in tree.body
+                if isinstance(node, ast.Assign)
+                and [getattr(t, "id", None) for t in node.targets] == ["__version__"]
+                and isinstance(node.value, ast.Constant)]
+    assert literals == [lib.__version__]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", lib.__version__), lib.__version__
+    assert importlib.metadata.version(project["name"]) == lib.__version__, (
+        "the installed metadata is stale: reinstall with `python -m pip install -e . --no-deps`")
+
+
+# --- citation ------------------------------------------------------------------------------
+
+def test_citation_cff_has_the_required_keys_and_the_projects_facts():
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    for key in ("cff-version", "message", "title", "authors"):
+        assert cff.get(key), f"CITATION.cff lacks {key}"
+    assert re.fullmatch(r"1\.2\.\d+", str(cff["cff-version"]))
+    assert cff["title"] == CONFIG["title"]
+    assert cff["authors"] == [{"name": CONFIG["author"]}]
+    assert cff["version"] == lib.__version__
+    assert cff["license"] == "MIT"
+    assert cff["repository-code"] == CONFIG["repository"]["url"]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(cff["date-released"]))
+
+
+# --- changelog -----------------------------------------------------------------------------
+
+def test_changelog_has_an_entry_for_the_current_version():
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^## \[([^\]]+)\]", text, flags=re.M)
+    assert headings and headings[0] == "Unreleased", headings
+    assert lib.__version__ in headings, f"CHANGELOG.md has no entry for {lib.__version__}"
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert re.search(rf"^## \[{re.escape(lib.__version__)}\] - {cff['date-released']}$",
+                     text, flags=re.M), "the release date differs from CITATION.cff's"
+
+
+# --- lib's chapter -> modules -> tests table -----------------------------------------------
+
+def _docstring_table():
+    """Rows of the first table of lib's docstring, parsed by docutils: [(chapter, modules,
+    tests)], each cell a list of the ``literal`` names in it."""
+    doc = re.sub(r":(math|meth|func|class):", "", lib.__doc__)
+    tree = docutils.core.publish_doctree(doc, settings_overrides={"report_level": 5})
+    tables = [n for n in tree.findall() if n.tagname == "table"]
+    assert tables, "lib's docstring has no table"
+    body = next(n for n in tables[0].findall() if n.tagname == "tbody")
+    rows = []
+    for row in body.children:
+        cells = [[lit.astext() for lit in entry.findall() if lit.tagname == "literal"]
+                 or [entry.astext()] for entry in row.children]
+        rows.append(tuple(cells))
+    return rows
+
+
+TABLE = _docstring_table()
+TOC_CHAPTERS = [entry["file"].split("/", 1)[1] for part in TOC["parts"]
+                for entry in part["chapters"] if entry["file"].startswith("chapters/")]
+LIB_MODULES = sorted(p.stem for p in (ROOT / "lib").glob("*.py") if p.stem != "__init__")
+
+
+def test_the_table_has_a_row_per_chapter_in_toc_order():
+    chapters = [cells[0][0] for cells in TABLE if cells[0][0][:2].isdigit()]
+    assert chapters == TOC_CHAPTERS
+    assert all((ROOT / "chapters" / f"{c}.ipynb").is_file() for c in chapters)
+
+
+def test_every_module_in_the_table_exists_and_every_module_is_in_it():
+    listed = {m for cells in TABLE for m in cells[1]}
+    assert listed, "the table names no module"
+    missing = sorted(m for m in listed if not (ROOT / "lib" / f"{m}.py").is_file())
+    assert not missing, f"the table names modules that do not exist: {missing}"
+    absent = sorted(set(LIB_MODULES) - listed)
+    assert not absent, f"modules missing from lib's table: {absent}"
+
+
+def test_every_test_file_in_the_docstring_exists_and_every_test_file_is_named():
+    named = set(re.findall(r"``(test_\w+\.py)``", lib.__doc__))
+    in_table = {t for cells in TABLE for t in cells[2]}
+    assert in_table and in_table <= named
+    missing = sorted(t for t in named if not (ROOT / "tests" / t).is_file())
+    assert not missing, f"lib's docstring names test files that do not exist: {missing}"
+    absent = sorted(p.name for p in (ROOT / "tests").glob("test_*.py") if p.name not in named)
+    assert not absent, f"test files missing from lib's docstring: {absent}"
+    folders = set(re.findall(r"``tests/(\w+)``", lib.__doc__))
+    assert folders and all((ROOT / "tests" / f).is_dir() for f in folders)
+
+
+def test_every_chapter_row_names_its_chapter_test():
+    for chapter, _modules, tests in TABLE:
+        if chapter[0][:2].isdigit():
+            assert any(t.startswith(f"test_ch{chapter[0][:2]}_") for t in tests), chapter
+
+
+@pytest.mark.parametrize("module", [m for m in LIB_MODULES if not m.startswith("_")])
+def test_every_public_module_has_its_api_page_section(module):
+    assert f".. automodule:: lib.{module}\n" in (ROOT / "api.md").read_text(encoding="utf-8")
+
+
+# --- the layering rule ---------------------------------------------------------------------
+
+PRESENTATION = {"plotting", "widgets"}
+PRESENTATION_LIBRARIES = {"matplotlib", "ipywidgets", "IPython"}
+
+
+def _imports(module):
+    tree = ast.parse((ROOT / "lib" / f"{module}.py").read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level == 0:
+                names.add(node.module)
+            else:  # from . import x / from .x import y
+                names |= ({f"lib.{node.module}"} if node.module
+                          else {f"lib.{a.name}" for a in node.names})
+    return names
+
+
+@pytest.mark.parametrize("module", sorted(set(LIB_MODULES) - PRESENTATION))
+def test_below_presentation_lib_imports_neither_plotting_nor_widgets(module):
+    """numpy-only below the presentation layer: no matplotlib, ipywidgets or IPython, and
+    nothing from lib.plotting or lib.widgets (CONTRIBUTING.md, the layering rule)."""
+    imported = _imports(module)
+    roots = {name.split(".")[0] for name in imported}
+    assert not roots & PRESENTATION_LIBRARIES, (module, sorted(roots & PRESENTATION_LIBRARIES))
+    assert not {f"lib.{p}" for p in PRESENTATION} & imported, module
