@@ -31,6 +31,8 @@ to an absolute error below :math:`10^{-16}` where :math:`\\tanh'` itself is that
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 _CLIP = 700.0  # -v is clipped to 700 before exp: e^700 is finite (no overflow)
@@ -134,12 +136,9 @@ def kernels(act):
 
 def augmented_offsets(model):
     r"""``[(start, end), ...]``: where each block :math:`A_j = [W_j\ b_j]` lies in the
-    augmented layout (the same length as the model's own layout)."""
-    offs, pos = [], 0
-    for m, k in model.shapes:
-        offs.append((pos, pos + m * (k + 1)))
-        pos += m * (k + 1)
-    return offs
+    augmented layout. It has the length and the layer boundaries of the model's own layout
+    (:attr:`lib.mlp.MLP.offsets`): only the order inside a layer differs."""
+    return [(a, c) for a, _, c in model.offsets]
 
 
 def to_augmented(model, theta):
@@ -148,7 +147,7 @@ def to_augmented(model, theta):
     ``(..., p)`` (one network or a stack of them); returns a new array of that shape."""
     lead = theta.shape[:-1]
     out = np.empty_like(theta)
-    for (a, b, c), (m, k), (s, e) in zip(model._offsets, model.shapes,
+    for (a, b, c), (m, k), (s, e) in zip(model.offsets, model.shapes,
                                           augmented_offsets(model), strict=True):
         blk = out[..., s:e].reshape(lead + (m, k + 1))
         blk[..., :k] = theta[..., a:b].reshape(lead + (m, k))
@@ -160,7 +159,7 @@ def from_augmented(model, flat):
     """Inverse of :func:`to_augmented`: the model's own layout ``W_1, b_1, W_2, ...``."""
     lead = flat.shape[:-1]
     out = np.empty_like(flat)
-    for (a, b, c), (m, k), (s, e) in zip(model._offsets, model.shapes,
+    for (a, b, c), (m, k), (s, e) in zip(model.offsets, model.shapes,
                                           augmented_offsets(model), strict=True):
         blk = flat[..., s:e].reshape(lead + (m, k + 1))
         out[..., a:b] = blk[..., :k].reshape(lead + (m * k,))
@@ -172,6 +171,33 @@ def augmented_views(model, flat):
     """Views ``A_j`` of shape ``(n_{j+1}, n_j + 1)`` into an augmented flat vector."""
     return [flat[s:e].reshape(m, k + 1)
             for (s, e), (m, k) in zip(augmented_offsets(model), model.shapes, strict=True)]
+
+
+class ForwardStep(NamedTuple):
+    """One layer of the forward plan of :class:`Workspace` (all arrays are bound buffers)."""
+
+    A: np.ndarray  # [W_j b_j], shape (n_{j+1}, n_j + 1), a view into the parameters
+    zin: np.ndarray  # [z_j; 1], shape (n_j + 1, batch)
+    v: np.ndarray  # v_j, shape (n_{j+1}, batch)
+    fwd: object  # in-place activation kernel, None on the last (linear) layer
+    a: np.ndarray  # where sigma(v_j) is written (the next zin on a plain layer)
+    tmp: np.ndarray  # scratch the kernel leaves for the derivative
+    skip: tuple  # (z_j, z_{j+1}) of a residual layer, else None
+
+
+class BackwardStep(NamedTuple):
+    """One layer of the backward plan of :class:`Workspace` (in backward order)."""
+
+    der: object  # in-place derivative kernel, None on the last (linear) layer
+    v: np.ndarray  # v_j
+    a: np.ndarray  # sigma(v_j)
+    tmp: np.ndarray  # the forward kernel's scratch
+    g: np.ndarray  # g_j = delta_{j+1} (.) sigma'(v_j), shape (n_{j+1}, batch)
+    zinT: np.ndarray  # [z_j; 1]^T, shape (batch, n_j + 1)
+    G: np.ndarray  # [dL/dW_j dL/db_j], a view into the gradient buffer
+    WT: np.ndarray  # W_j^T, a strided view into the parameters
+    d: np.ndarray  # delta_j, shape (n_j, batch); None for j = 1 (nobody needs dL/dx)
+    residual: bool  # layer j has a skip connection
 
 
 class Workspace:
@@ -223,7 +249,7 @@ class Workspace:
             A, G = params[j], grads[j]
             zin = self.zin[j]
             if j == n - 1:
-                fplan.append((A, zin, self.v[j], None, None, None, None))
+                fplan.append(ForwardStep(A, zin, self.v[j], None, None, None, None))
                 der = a = tmp = None
             else:
                 fwd, der = kernels(model.activations[j])
@@ -231,14 +257,14 @@ class Workspace:
                 znext = self.zin[j + 1][:-1]
                 if model.residual_layers[j]:
                     a = np.empty((m, batch), dtype)  # sigma(v_j); z_{j+1} = z_j + a_j
-                    fplan.append((A, zin, self.v[j], fwd, a, tmp, (zin[:-1], znext)))
+                    fplan.append(ForwardStep(A, zin, self.v[j], fwd, a, tmp, (zin[:-1], znext)))
                 else:
                     a = znext  # sigma(v_j) is written straight into the next input
-                    fplan.append((A, zin, self.v[j], fwd, a, tmp, None))
+                    fplan.append(ForwardStep(A, zin, self.v[j], fwd, a, tmp, None))
             g = None if der is None else np.empty((m, batch), dtype)
             d = np.empty((k, batch), dtype) if j > 0 else None
-            bplan.append((der, self.v[j], a, tmp, g, zin.T, G, A[:, :-1].T, d,
-                          bool(model.residual_layers[j])))
+            bplan.append(BackwardStep(der, self.v[j], a, tmp, g, zin.T, G, A[:, :-1].T, d,
+                                      bool(model.residual_layers[j])))
         self._fplan = fplan
         self._bplan = bplan[::-1]
 

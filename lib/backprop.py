@@ -19,10 +19,10 @@ the others and against finite differences (:mod:`lib.gradcheck`):
   :math:`\partial z_{j+1}/\partial z_j = \mathrm{diag}(\sigma_j'(v_j))W_j` (plus :math:`I` for a
   residual layer) and the 3-D tensor :func:`weight_jacobian_tensor`
   :math:`\partial z_{j+1}/\partial W_j`.
-* Three backward passes for ONE example, :func:`backprop_jacobians` (row vector times explicit
-  Jacobian matrices, in the lecture's order, then the tensor contracted),
-  :func:`backprop_recursion` (the delta recursion) and the batch version
-  :func:`backprop_batch`:
+* Two backward passes for ONE example, :func:`backprop_jacobians` (row vector times explicit
+  Jacobian matrices, in the lecture's order, then the tensor contracted) and
+  :func:`backprop_recursion` (the delta recursion on vectors), and the batch version
+  :func:`backprop_batch` (the reference :meth:`lib.mlp.MLP.backward`, returning the deltas):
 
   .. math::
 
@@ -37,6 +37,11 @@ the others and against finite differences (:mod:`lib.gradcheck`):
   forward pass; :func:`time_passes` measures it.
 * Louppe's one-hidden-layer example with a weight penalty: :func:`louppe_forward`,
   :func:`louppe_gradients`.
+
+The two one-example forms are deliberate second copies of the delta recursion: chapter 5
+shows the recursion as the lecture writes it (vectors and explicit Jacobian matrices, one
+example, no batch axis), which the vectorised reference cannot show; the test suite compares
+both with :meth:`lib.mlp.MLP.backward` and with finite differences.
 
 Shapes follow :mod:`lib.mlp`: :math:`W_j` has shape ``(n_{j+1}, n_j)``; a single example is a
 1-D vector; a batch stores examples as rows.
@@ -482,6 +487,10 @@ def backprop_batch(model, theta, X, y, loss="mse"):
     :math:`\partial L/\partial b_j = G_j^\top\mathbf 1`, :math:`\Delta_j = G_j W_j`
     (:math:`+\Delta_{j+1}` if residual).
 
+    This is the reference backward pass :meth:`lib.mlp.MLP.backward` with
+    ``return_deltas=True`` (forward, loss and backward in one call); it is not a second
+    implementation.
+
     Returns
     -------
     value : float
@@ -490,20 +499,10 @@ def backprop_batch(model, theta, X, y, loss="mse"):
     """
     check_model(model)
     theta = model.check_theta(theta)
-    layers = model.layers(theta)
     fp = model.forward(theta, X)
     value, delta = _losses.get(loss)(fp.output, y)
-    deltas, grads = [delta], []
-    for j in range(model.n_layers - 1, -1, -1):
-        W, _ = layers[j]
-        G = delta * model.activations[j].df(fp.v[j])
-        grads.append((G.T @ fp.z[j], G.sum(axis=0)))
-        new = G @ W
-        if model.residual_layers[j]:
-            new = new + delta
-        delta = new
-        deltas.append(delta)
-    return value, model.flatten(grads[::-1]), deltas[::-1]
+    grad, deltas = model.backward(theta, fp, delta, return_deltas=True)
+    return value, grad, deltas
 
 
 def delta_norms(model, theta, X, y, loss="mse") -> np.ndarray:
@@ -512,7 +511,7 @@ def delta_norms(model, theta, X, y, loss="mse") -> np.ndarray:
     The deltas are those of each example's own loss (the batch mean multiplied back by N).
     """
     check_model(model)
-    X = model._check_X(X)
+    X = model.check_X(X)
     _, _, deltas = backprop_batch(model, theta, X, y, loss)
     n = X.shape[0]
     return np.array([np.sqrt(np.mean(np.sum((n * d) ** 2, axis=1))) for d in deltas])

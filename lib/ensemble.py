@@ -162,8 +162,8 @@ def embed(small, thetas, big, *, residual=None):
     out = np.zeros((K, big.num_params))
     trainable = np.zeros((K, big.num_params), dtype=bool)
     for j, jb in enumerate(layer_map):
-        a, b, c = small._offsets[j]
-        A, _, C = big._offsets[jb]
+        a, b, c = small.offsets[j]
+        A, _, C = big.offsets[jb]
         out[:, A:C] = thetas[:, a:c]
         trainable[:, A:C] = True
         rb[:, jb] = rs[:, j]
@@ -185,8 +185,8 @@ def extract(small, big, thetas_big, layer_map):
                          f"got {layer_map}")
     out = np.empty((thetas_big.shape[0], small.num_params))
     for j, jb in enumerate(layer_map):
-        a, _, c = small._offsets[j]
-        A, _, C = big._offsets[jb]
+        a, _, c = small.offsets[j]
+        A, _, C = big.offsets[jb]
         out[:, a:c] = thetas_big[:, A:C]
     return out
 
@@ -370,7 +370,7 @@ def _runs(src, j):
 
 def _prepare(model, thetas, X, y, loss):
     thetas = _check_thetas(model, thetas)
-    X = model._check_X(X)
+    X = model.check_X(X)
     loss_fn = _losses.get(loss)
     y_arr = np.asarray(y, dtype=float)
     if y_arr.ndim == 0 or y_arr.shape[0] != X.shape[0]:
@@ -400,7 +400,7 @@ def predict_many(model, thetas, X, *, residual=None):
     """
     check_model(model)
     thetas = _check_thetas(model, thetas)
-    X = model._check_X(X)
+    X = model.check_X(X)
     stack = _Stack(model, residual_mask(model, residual, thetas.shape[0]))
     K = thetas.shape[0]
     out = stack.forward(stack.views(stack.to_aug(thetas)), X.T, stack.buffers(K, X.shape[0]))
@@ -569,7 +569,7 @@ def _schedule(model, thetas, mask, trainable):
     K = thetas.shape[0]
     skip = np.zeros((K, model.n_layers), dtype=bool)
     if trainable is not None:
-        for j, (a, _, c) in enumerate(model._offsets):
+        for j, (a, _, c) in enumerate(model.offsets):
             act = model.activations[j] if j < model.n_layers - 1 else None
             if act is None or not np.all(act.f(np.zeros(1)) == 0):
                 continue

@@ -9,16 +9,17 @@ The training objective of an :class:`~lib.mlp.MLP` is a sum (or mean) of per-exa
 This module looks at :math:`f` and the :math:`f_i` around a trained :math:`\theta^\star`:
 
 * :func:`batched_predict` / :func:`batched_loss` evaluate many parameter vectors at once
-  (one batched matrix product per layer), which makes a grid of :math:`41\times 41` points in
-  parameter space cost about as much as a few training steps;
-* :func:`batched_loss_and_grad` and :func:`train_batched` run full-batch gradient descent on
-  B same-shaped networks at once (different initialisations, weight decays or example
-  weights), which is how the chapter trains its 30-layer residual networks in seconds;
+  with the stacked forward pass of :mod:`lib.ensemble` (one batched matrix product per
+  layer), which makes a grid of :math:`41\times 41` points in parameter space cost about as
+  much as a few training steps;
 * :func:`random_directions` and :func:`loss_slice` give the lecture's plot
   :math:`(t_1,t_2)\mapsto\sum_i L(m(x_i;\theta^\star+t_1\theta_1+t_2\theta_2), y_i)`
   along random directions :cite:p:`li2018visualizing`;
 * :func:`per_example_gradients` returns all :math:`\nabla f_i(\theta)` in one vectorised
-  backward pass (the rows average to :math:`\nabla f`);
+  backward pass (the rows average to :math:`\nabla f`) and :func:`output_jacobian` all
+  :math:`\nabla_\theta m(x_i;\theta)`: both are the reference backward pass of
+  :class:`lib.mlp.MLP` (:meth:`~lib.mlp.MLP.per_example_gradients`,
+  :meth:`~lib.mlp.MLP.output_jacobian`), named here for the chapters;
 * :func:`hessian_vector_product`, :func:`top_hessian_eigenvalue` and
   :func:`perturbed_loss_increase` measure how flat or sharp a minimum is
   :cite:p:`hochreiter1997flat,keskar2017large`.
@@ -34,16 +35,13 @@ from ._validate import (
     check_model,
     check_positive,
     check_positive_int,
-    check_real,
     check_rng,
 )
-from .optim import DivergenceError, _loss_limit
+from .ensemble import predict_many
 
 __all__ = [
     "batched_predict",
     "batched_loss",
-    "batched_loss_and_grad",
-    "train_batched",
     "random_directions",
     "loss_slice",
     "per_example_losses",
@@ -55,15 +53,6 @@ __all__ = [
 ]
 
 _REDUCTIONS = ("sum", "mean")
-
-
-def _offsets(model):
-    """``[(a, b, c)]`` per layer: ``W_j = theta[a:b]``, ``b_j = theta[b:c]`` (lib.mlp layout)."""
-    out, pos = [], 0
-    for m, k in model.shapes:
-        out.append((pos, pos + m * k, pos + m * k + m))
-        pos += m * k + m
-    return out
 
 
 def _thetas(model, thetas):
@@ -80,8 +69,9 @@ def _thetas(model, thetas):
 def batched_predict(model, thetas, X):
     r"""Outputs :math:`m(x_i;\theta_b)` for a batch of parameter vectors at once.
 
-    Each layer is one batched product ``Z @ W_j^T + b_j`` over the B networks, so the cost
-    of B parameter vectors is that of one forward pass of a B times wider batch.
+    The stacked forward pass of :func:`lib.ensemble.predict_many`: each layer is one batched
+    product over the B networks, so the cost of B parameter vectors is that of one forward
+    pass of a B times wider batch.
 
     Parameters
     ----------
@@ -94,21 +84,7 @@ def batched_predict(model, thetas, X):
     array, shape (B, N, n_{n+1})
     """
     check_model(model)
-    thetas = _thetas(model, thetas)
-    X = model._check_X(X)
-    B = thetas.shape[0]
-    Z = np.broadcast_to(X, (B,) + X.shape)
-    last = model.n_layers - 1
-    for j, ((a, b, c), (m, k)) in enumerate(zip(_offsets(model), model.shapes, strict=True)):
-        W = thetas[:, a:b].reshape(B, m, k)
-        V = np.matmul(Z, W.transpose(0, 2, 1)) + thetas[:, None, b:c]  # v_j = W_j z_j + b_j
-        if j == last:
-            Z = V
-        elif model.residual_layers[j]:
-            Z = Z + model.activations[j].f(V)  # z_{j+1} = z_j + sigma(v_j)
-        else:
-            Z = model.activations[j].f(V)
-    return Z
+    return predict_many(model, _thetas(model, thetas), model.check_X(X))
 
 
 def batched_loss(model, thetas, X, y, loss="mse", reduction="sum"):
@@ -133,178 +109,6 @@ def batched_loss(model, thetas, X, y, loss="mse", reduction="sum"):
         fn = _losses.get(loss)
         total = np.array([fn(o, y, reduction="sum")[0] for o in out])
     return total / n if reduction == "mean" else total
-
-
-def _example_weights(weights, B, n):
-    if weights is None:
-        return np.full((B, n), 1.0 / n)
-    w = as_array(weights, "weights", ndim=(1, 2))
-    if w.shape[-1] != n:
-        raise ValueError(f"weights must have shape ({n},) or ({B}, {n}), got {np.shape(weights)}")
-    w = np.broadcast_to(w, (B, n)) if w.ndim == 1 or w.shape[0] == 1 else w
-    if w.shape != (B, n):
-        raise ValueError(f"weights must have shape ({n},) or ({B}, {n}), got {np.shape(weights)}")
-    if np.any(w < 0) or np.any(w.sum(axis=1) <= 0):
-        raise ValueError("weights must be non-negative with a positive sum in every row")
-    return w / w.sum(axis=1, keepdims=True)
-
-
-def _batched_grad(model, thetas, X, Y, w, grad):
-    """Loss (B,) and gradient into ``grad`` (B, p) of the weighted half squared error."""
-    B = thetas.shape[0]
-    offs = _offsets(model)
-    Z = np.broadcast_to(X, (B,) + X.shape)
-    zs, vs, Ws = [Z], [], []
-    last = model.n_layers - 1
-    for j, ((a, b, c), (m, k)) in enumerate(zip(offs, model.shapes, strict=True)):
-        W = thetas[:, a:b].reshape(B, m, k)
-        Ws.append(W)
-        V = np.matmul(Z, W.transpose(0, 2, 1)) + thetas[:, None, b:c]
-        vs.append(V)
-        if j == last:
-            Z = V
-        elif model.residual_layers[j]:
-            Z = Z + model.activations[j].f(V)
-        else:
-            Z = model.activations[j].f(V)
-        zs.append(Z)
-    r = Z - Y[None]  # (B, N, k)
-    loss = 0.5 * np.einsum("bn,bnk->b", w, r * r)
-    delta = r * w[:, :, None]  # dL/dz_{n+1}, weighted
-    for j in range(last, -1, -1):
-        a, b, c = offs[j]
-        g = delta if j == last else delta * model.activations[j].df(vs[j])
-        gW = np.matmul(g.transpose(0, 2, 1), zs[j])  # sum_i g_{j,i} z_{j,i}^T
-        grad[:, a:b] = gW.reshape(B, -1)
-        grad[:, b:c] = g.sum(axis=1)
-        if j > 0:
-            new = np.matmul(g, Ws[j])  # delta_j = W_j^T g_j
-            if model.residual_layers[j]:
-                new += delta
-            delta = new
-    return loss
-
-
-def batched_loss_and_grad(model, thetas, X, y, weights=None):
-    r"""Weighted half squared error of B networks and its gradients, in one pass.
-
-    .. math::
-
-        f_b(\theta_b) = \sum_{i=1}^N w_{bi}\,\tfrac12\|m(x_i;\theta_b) - y_i\|^2,
-        \qquad \sum_i w_{bi} = 1,
-
-    so the default (uniform) weights give the mean loss of :func:`lib.optim.train`; a zero
-    weight drops an example from network b's objective.
-
-    Parameters
-    ----------
-    model : lib.mlp.MLP
-    thetas : array, shape (B, p)
-    X : array, shape (N, n_1)
-    y : array, shape (N, n_{n+1}) (or (N,) for one output)
-    weights : array, shape (N,) or (B, N), optional
-        Non-negative example weights, normalised to sum to 1 per network.
-
-    Returns
-    -------
-    loss : array, shape (B,)
-    grad : array, shape (B, p)
-    """
-    check_model(model)
-    thetas = _thetas(model, thetas)
-    X = model._check_X(X)
-    n = X.shape[0]
-    Y = as_array(y, "y", ndim=(1, 2)).reshape(n, -1)
-    w = _example_weights(weights, thetas.shape[0], n)
-    grad = np.empty_like(thetas)
-    loss = _batched_grad(model, thetas, X, Y, w, grad)
-    return loss, grad
-
-
-def train_batched(model, thetas0, X, y, *, lr, epochs, weights=None, weight_decay=0.0,
-                  momentum=0.0, record_every=1):
-    r"""Full-batch gradient descent on B networks at once.
-
-    Network b follows
-    :math:`\theta_b \leftarrow \theta_b - \gamma\,(\nabla f_b(\theta_b) + \lambda_b\theta_b)`
-    (with ``momentum`` :math:`\beta > 0`, the heavy-ball update
-    :math:`u \leftarrow \beta u + \nabla`, :math:`\theta \leftarrow \theta - \gamma u`).
-    With B = 1, uniform weights and no momentum this is exactly :func:`lib.optim.train`
-    with ``batch_size=None`` (tested).
-
-    Parameters
-    ----------
-    model : lib.mlp.MLP
-    thetas0 : array, shape (B, p)
-        Initial parameters (not modified).
-    X, y, weights : as in :func:`batched_loss_and_grad`
-    lr : float
-    epochs : int
-    weight_decay : float or array of shape (B,)
-        :math:`\lambda_b`, the coefficient of :math:`\tfrac{\lambda_b}{2}\|\theta_b\|^2`.
-    momentum : float in [0, 1)
-    record_every : int
-        Keep the losses every ``record_every`` epochs.
-
-    Returns
-    -------
-    thetas : array, shape (B, p)
-    history : array, shape (epochs // record_every + 1, B)
-        Data losses :math:`f_b` (without the decay term), the first row at the start.
-
-    Raises
-    ------
-    lib.optim.DivergenceError
-        If a network's loss :math:`f_b` after t epochs is not finite or exceeds
-        ``DIVERGENCE_FACTOR`` times the larger of 1 and its initial loss; ``.step`` is t and
-        ``.history`` the recorded rows up to it (checked every epoch, not only recorded ones).
-    """
-    check_model(model)
-    thetas = _thetas(model, thetas0).copy()
-    X = model._check_X(X)
-    n = X.shape[0]
-    Y = as_array(y, "y", ndim=(1, 2)).reshape(n, -1)
-    B = thetas.shape[0]
-    w = _example_weights(weights, B, n)
-    lr = check_positive(lr, "lr")
-    epochs = check_positive_int(epochs, "epochs")
-    record_every = check_positive_int(record_every, "record_every")
-    lam = np.broadcast_to(as_array(weight_decay, "weight_decay", ndim=(0, 1)), (B,))
-    if np.any(lam < 0):
-        raise ValueError(f"weight_decay must be non-negative, got {weight_decay!r}")
-    momentum = check_real(momentum, "momentum")
-    if not 0.0 <= momentum < 1.0:
-        raise ValueError(f"momentum must lie in [0, 1), got {momentum!r}")
-    decay = bool(np.any(lam > 0))
-    lam = lam[:, None]
-    grad = np.empty_like(thetas)
-    u = np.zeros_like(thetas) if momentum else None
-    history = []
-    limit = None  # per network, from its initial loss (see lib.optim.DIVERGENCE_FACTOR)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        for t in range(epochs + 1):
-            loss = _batched_grad(model, thetas, X, Y, w, grad)
-            if limit is None and np.all(np.isfinite(loss)):
-                limit = np.array([_loss_limit(v) for v in loss])
-            bad = ~(loss <= limit) if limit is not None else ~np.isfinite(loss)
-            if np.any(bad):
-                kept = history + ([loss] if np.all(np.isfinite(loss)) else [])
-                raise DivergenceError(
-                    f"training of network(s) {np.flatnonzero(bad).tolist()}", lr=lr, step=t,
-                    history=np.array(kept).reshape(-1, B), value=float(np.max(loss[bad])))
-            if t % record_every == 0:
-                history.append(loss)
-            if t == epochs:
-                break
-            if decay:
-                grad += lam * thetas
-            if momentum:
-                u *= momentum
-                u += grad
-                thetas -= lr * u
-            else:
-                thetas -= lr * grad
-    return thetas, np.array(history)
 
 
 def random_directions(model, theta, rng, *, normalization="filter"):
@@ -386,76 +190,21 @@ def per_example_losses(model, theta, X, y, loss="mse"):
     return _losses.get(loss)(model.predict(theta, X), y, reduction="none")[0]
 
 
-def _per_example_backward(model, theta, fp, delta):
-    """Rows: the backward pass of each example kept separately, shape (N, p)."""
-    n = delta.shape[0]
-    G = np.empty((n, model.num_params))
-    last = model.n_layers - 1
-    layers = model.layers(theta)
-    offs = _offsets(model)
-    for j in range(last, -1, -1):
-        a, b, c = offs[j]
-        W, _ = layers[j]
-        g = delta if j == last else delta * model.activations[j].df(fp.v[j])
-        G[:, a:b] = (g[:, :, None] * fp.z[j][:, None, :]).reshape(n, -1)  # g_j z_j^T per i
-        G[:, b:c] = g
-        if j > 0:
-            new = g @ W  # delta_j = W_j^T g_j
-            if model.residual_layers[j]:
-                new += delta  # the skip connection passes delta_{j+1} through
-            delta = new
-    return G
-
-
 def per_example_gradients(model, theta, X, y, loss="mse"):
-    r"""All per-example gradients :math:`\nabla f_i(\theta)` in one backward pass.
+    r"""All per-example gradients :math:`\nabla f_i(\theta)`, shape (N, p).
 
-    The delta recursion of chapter 5 is run on the whole batch, but the last step keeps one
-    outer product per example instead of summing them:
-
-    .. math::
-
-        \frac{\partial f_i}{\partial W_j} = g_{j,i}\, z_{j,i}^\top,\qquad
-        \frac{\partial f_i}{\partial b_j} = g_{j,i},\qquad
-        g_{j,i} = \delta_{j+1,i}\odot\sigma_j'(v_{j,i}).
-
-    Parameters
-    ----------
-    model : lib.mlp.MLP
-    theta : array, shape (p,)
-    X : array, shape (N, n_1)
-    y : targets for ``loss`` (N rows)
-
-    Returns
-    -------
-    G : array, shape (N, p)
-        Row i is :math:`\nabla f_i(\theta)` in the layout of ``theta``; the mean of the rows
-        is the gradient of the mean loss (``model.loss_and_grad``).
+    :meth:`lib.mlp.MLP.per_example_gradients` (one vectorised backward pass; row i is
+    :math:`\nabla f_i(\theta)` and the mean of the rows is :math:`\nabla f`).
     """
     check_model(model)
-    theta = model.check_theta(theta)
-    fp = model.forward(theta, X)
-    _, delta = _losses.get(loss)(fp.output, y, reduction="none")
-    return _per_example_backward(model, theta, fp, delta)
+    return model.per_example_gradients(theta, X, y, loss)
 
 
 def output_jacobian(model, theta, X):
-    r"""Jacobian of a scalar-output model: row i is :math:`\nabla_\theta m(x_i;\theta)`.
-
-    Same backward pass as :func:`per_example_gradients` started from
-    :math:`\delta_{n+1} = 1`. For the half squared error,
-    :math:`\nabla f_i = (m(x_i;\theta) - y_i)\,\nabla_\theta m(x_i;\theta)`.
-
-    Returns
-    -------
-    J : array, shape (N, p)
-    """
+    r"""Jacobian of a scalar-output model, shape (N, p): row i is
+    :math:`\nabla_\theta m(x_i;\theta)` (:meth:`lib.mlp.MLP.output_jacobian`)."""
     check_model(model)
-    theta = model.check_theta(theta)
-    if model.widths[-1] != 1:
-        raise ValueError(f"output_jacobian needs a scalar output, the model has {model.widths[-1]}")
-    fp = model.forward(theta, X)
-    return _per_example_backward(model, theta, fp, np.ones_like(fp.output))
+    return model.output_jacobian(theta, X)
 
 
 def hessian_vector_product(model, theta, X, y, v, *, loss="mse", eps=1e-5):

@@ -25,6 +25,21 @@ Conventions of the code:
       \frac{\partial L}{\partial W_j} = g_j z_j^\top,\quad
       \frac{\partial L}{\partial b_j} = g_j,\quad
       \delta_j = W_j^\top g_j\ \ (+\,\delta_{j+1}\ \text{if layer } j \text{ is residual}).
+
+  The same recursion gives the per-example gradients (:meth:`MLP.per_example_gradients`,
+  the outer products kept per example) and the output Jacobian (:meth:`MLP.output_jacobian`,
+  started from :math:`\delta_{n+1} = 1`).
+
+This is the reference implementation of the delta recursion. It is written out elsewhere
+only where a measured or a teaching reason asks for it, and each copy is tested against this
+one (``tests/test_mlp.py::test_every_engine_matches_the_reference``):
+
+* :mod:`lib._workspace`: one network, examples as columns, every buffer preallocated, for
+  :func:`lib.optim.train` (per-call overhead dominates small steps; see its docstring);
+* :mod:`lib.ensemble` (``_Stack``): K networks stacked along a leading axis, for
+  :func:`lib.ensemble.train_many` and the batched losses of :mod:`lib.landscape`;
+* :func:`lib.backprop.backprop_recursion` and :func:`lib.backprop.backprop_jacobians`: the
+  one-example forms chapter 5 teaches (vectors and explicit Jacobian matrices).
 """
 
 from __future__ import annotations
@@ -90,6 +105,13 @@ class MLP:
         One per layer; the last is the identity.
     residual_layers : tuple of bool
         Which layers carry a skip connection.
+    shapes : list of (int, int)
+        ``shapes[j] = (n_{j+1}, n_j)``, the shape of :math:`W_j`.
+    offsets : tuple of (int, int, int)
+        The parameter layout: ``offsets[j] = (a, b, c)`` with ``W_j = theta[a:b]`` (row-major)
+        and ``b_j = theta[b:c]``; consecutive layers are adjacent (``c`` of layer j is ``a``
+        of layer j + 1), so ``theta[a:c]`` is the whole layer. Every other layout of
+        :mod:`lib` (the augmented ``[W_j b_j]`` blocks of the fast paths) is derived from it.
     num_params : int
         :math:`p = \sum_j n_{j+1}(n_j + 1)`.
     """
@@ -130,11 +152,12 @@ class MLP:
             for j in range(self.n_layers)
         )
         self.shapes = [(self.widths[j + 1], self.widths[j]) for j in range(self.n_layers)]
+        # the one derivation of the parameter layout: W_j = theta[a:b], b_j = theta[b:c]
         offsets, pos = [], 0
         for m, k in self.shapes:
             offsets.append((pos, pos + m * k, pos + m * k + m))
             pos += m * k + m
-        self._offsets = offsets
+        self.offsets = tuple(offsets)
         self.num_params = pos
 
     # ------------------------------------------------------------------ parameters
@@ -159,7 +182,7 @@ class MLP:
             theta = self.check_theta(theta)
         return [
             (theta[a:b].reshape(shape), theta[b:c])
-            for (a, b, c), shape in zip(self._offsets, self.shapes, strict=True)
+            for (a, b, c), shape in zip(self.offsets, self.shapes, strict=True)
         ]
 
     def flatten(self, layers) -> np.ndarray:
@@ -185,7 +208,7 @@ class MLP:
     def param_name(self, index: int) -> str:
         """Human-readable name of entry ``index`` of ``theta``, e.g. ``'W_2[3, 0]'``."""
         index = check_int(index, "index", low=0, high=self.num_params)
-        for j, ((a, b, c), (_m, k)) in enumerate(zip(self._offsets, self.shapes, strict=True)):
+        for j, ((a, b, c), (_m, k)) in enumerate(zip(self.offsets, self.shapes, strict=True)):
             if a <= index < b:
                 r, s = divmod(index - a, k)
                 return f"W_{j + 1}[{r}, {s}]"
@@ -204,7 +227,13 @@ class MLP:
         return initialize(self, scheme, rng, **kwargs)
 
     # ------------------------------------------------------------------ passes
-    def _check_X(self, X, name="X"):
+    def check_X(self, X, name="X") -> np.ndarray:
+        """Validate a batch of inputs: an array of shape ``(N, n_1)`` of finite floats.
+
+        A 1-D array is read as N scalar inputs (shape ``(N, 1)``) when :math:`n_1 = 1`.
+        Raises ``ValueError``/``TypeError`` naming ``name`` otherwise. Returns the batch as a
+        float array of shape ``(N, n_1)`` (not a copy when ``X`` already is one).
+        """
         X = as_array(X, name, ndim=(1, 2))
         if X.ndim == 1:
             if self.widths[0] != 1:
@@ -213,6 +242,8 @@ class MLP:
         if X.shape[1] != self.widths[0]:
             raise ValueError(f"{name} must have shape (N, {self.widths[0]}), got {X.shape}")
         return X
+
+    _check_X = check_X  # the former private name, still used by lib.lipschitz and lib.overparam
 
     def _forward(self, layers, X) -> ForwardPass:
         z, v = [X], []
@@ -236,22 +267,35 @@ class MLP:
         theta : array, shape (p,)
         X : array, shape (N, n_1)  (a 1-D array is read as N scalars when n_1 = 1)
         """
-        return self._forward(self.layers(self.check_theta(theta)), self._check_X(X))
+        return self._forward(self.layers(self.check_theta(theta)), self.check_X(X))
 
     def predict(self, theta, X) -> np.ndarray:
         """:math:`m(x;\\theta)` for every row of ``X``: shape (N, n_{n+1})."""
         return self.forward(theta, X).output
 
     def _backward(self, layers, fp, delta, grad, deltas=None):
+        """The delta recursion (the reference implementation; see the module docstring).
+
+        ``grad`` of shape (p,) receives the gradient summed over the batch; of shape (N, p),
+        one row per example (the per-example gradients: the outer products are kept
+        instead of summed). ``deltas``, if a list, receives delta_n, ..., delta_1.
+        """
         last = self.n_layers - 1
-        grad_layers = self.layers(grad)
+        per_example = grad.ndim == 2
+        grad_layers = None if per_example else self.layers(grad)
         for j in range(last, -1, -1):
             W, _ = layers[j]
-            gW, gb = grad_layers[j]
             # g_j = delta_{j+1} (.) sigma_j'(v_j); the last layer is linear
             g = delta if j == last else delta * self.activations[j].df(fp.v[j])
-            np.matmul(g.T, fp.z[j], out=gW)  # dL/dW_j = g_j z_j^T summed over the batch
-            np.sum(g, axis=0, out=gb)  # dL/db_j = g_j summed over the batch
+            if per_example:
+                a, b, c = self.offsets[j]
+                n = g.shape[0]
+                grad[:, a:b] = (g[:, :, None] * fp.z[j][:, None, :]).reshape(n, -1)  # g_j z_j^T
+                grad[:, b:c] = g  # per example i
+            else:
+                gW, gb = grad_layers[j]
+                np.matmul(g.T, fp.z[j], out=gW)  # dL/dW_j = g_j z_j^T summed over the batch
+                np.sum(g, axis=0, out=gb)  # dL/db_j = g_j summed over the batch
             if j > 0 or deltas is not None:
                 new = g @ W  # delta_j = W_j^T g_j
                 if self.residual_layers[j]:
@@ -303,9 +347,61 @@ class MLP:
     def loss_and_grad(self, theta, X, y, loss="mse"):
         """``(value, grad)`` of the mean loss: forward, loss, backward in one call."""
         theta = self.check_theta(theta)
-        fp = self._forward(self.layers(theta), self._check_X(X))
+        fp = self._forward(self.layers(theta), self.check_X(X))
         value, delta = _losses.get(loss)(fp.output, y)
         grad = np.empty(self.num_params)
         self._backward(self.layers(theta), fp, delta, grad)
         check_finite(grad, "gradient (the loss or the weights are too large)")
         return value, grad
+
+    def per_example_gradients(self, theta, X, y, loss="mse") -> np.ndarray:
+        r"""All per-example gradients :math:`\nabla f_i(\theta)` in one backward pass (ch. 4, 10).
+
+        The delta recursion runs on the whole batch, but the last step keeps one outer
+        product per example instead of summing them:
+
+        .. math::
+
+            \frac{\partial f_i}{\partial W_j} = g_{j,i}\, z_{j,i}^\top,\qquad
+            \frac{\partial f_i}{\partial b_j} = g_{j,i},\qquad
+            g_{j,i} = \delta_{j+1,i}\odot\sigma_j'(v_{j,i}),
+
+        with :math:`f_i(\theta) = L(m(x_i;\theta), y_i)` the loss of example i alone.
+
+        Parameters
+        ----------
+        theta : array, shape (p,)
+        X : array, shape (N, n_1)
+        y : targets for ``loss`` (N rows)
+        loss : str or callable, a loss of :mod:`lib.losses`
+
+        Returns
+        -------
+        G : array, shape (N, p)
+            Row i is :math:`\nabla f_i(\theta)` in the layout of ``theta``; the mean of the
+            rows is the gradient of the mean loss (:meth:`loss_and_grad`).
+        """
+        theta = self.check_theta(theta)
+        fp = self._forward(self.layers(theta), self.check_X(X))
+        _, delta = _losses.get(loss)(fp.output, y, reduction="none")
+        return self._backward(self.layers(theta), fp, delta,
+                              np.empty((delta.shape[0], self.num_params)))
+
+    def output_jacobian(self, theta, X) -> np.ndarray:
+        r"""Jacobian of a scalar-output network: row i is :math:`\nabla_\theta m(x_i;\theta)`.
+
+        The backward pass of :meth:`per_example_gradients` started from
+        :math:`\delta_{n+1} = 1`. For the half squared error,
+        :math:`\nabla f_i = (m(x_i;\theta) - y_i)\,\nabla_\theta m(x_i;\theta)`.
+
+        Returns
+        -------
+        J : array, shape (N, p)
+        """
+        theta = self.check_theta(theta)
+        if self.widths[-1] != 1:
+            raise ValueError(f"output_jacobian needs a scalar output, the model has "
+                             f"{self.widths[-1]}")
+        fp = self._forward(self.layers(theta), self.check_X(X))
+        return self._backward(self.layers(theta), fp, np.ones_like(fp.output),
+                              np.empty((fp.output.shape[0], self.num_params)))

@@ -13,7 +13,7 @@ The optimiser never mutates its inputs; it returns a new ``theta`` and a loss hi
 Divergence
 ----------
 Every iterating function of ``lib`` (:func:`gradient_descent`, :func:`train`,
-:func:`lib.ensemble.train_many`, :func:`lib.landscape.train_batched`,
+:func:`lib.ensemble.train_many`,
 :func:`lib.overparam.min_norm_least_squares_gd`, :func:`lib.stochastic.linear_sgd_path`) raises
 :class:`DivergenceError` instead of returning a run that has blown up. A run of losses
 :math:`L_0, L_1, \dots` diverges at the first step t where :math:`L_t` is NaN or infinite or
@@ -24,7 +24,7 @@ non-finite iterate. No floating-point warning escapes from ``lib`` on the way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -169,7 +169,6 @@ class TrainResult:
     theta: np.ndarray
     loss: np.ndarray
     steps: int
-    extra: dict = field(default_factory=dict)
 
 
 def train(model, theta0, X, y, *, loss="mse", lr, epochs, batch_size=None, rng=None,
@@ -234,7 +233,7 @@ def train(model, theta0, X, y, *, loss="mse", lr, epochs, batch_size=None, rng=N
         raise ValueError(f"dtype must be numpy.float64 or numpy.float32, got {dtype}")
     check_model(model)
     theta = model.check_theta(theta0, "theta0").astype(dtype, copy=True)
-    X = model._check_X(X)
+    X = model.check_X(X)
     n = X.shape[0]
     loss_fn = _losses.get(loss)
     lr = check_positive(lr, "lr")

@@ -690,22 +690,6 @@ case("batched_predict-X-complex", TypeError, "X", lambda: landscape.batched_pred
 case("batched_loss-reduction", ValueError, "reduction", lambda: landscape.batched_loss(M, _ths, X, Y, reduction="avg"))
 case("batched_loss-loss", ValueError, "loss", lambda: landscape.batched_loss(M, _ths, X, Y, loss="squared"))
 case("batched_loss-y-nan", ValueError, "y", lambda: landscape.batched_loss(M, _ths, X, nan_at(Y)))
-case("batched_loss_and_grad-weights-shape", ValueError, "weights",
-     lambda: landscape.batched_loss_and_grad(M, _ths, X, Y, weights=np.ones(5)))
-case("batched_loss_and_grad-weights-neg", ValueError, "weights",
-     lambda: landscape.batched_loss_and_grad(M, _ths, X, Y, weights=-np.ones(6)))
-case("batched_loss_and_grad-weights-nan", ValueError, "weights",
-     lambda: landscape.batched_loss_and_grad(M, _ths, X, Y, weights=nan_at(np.ones(6))))
-case("train_batched-momentum-1", ValueError, "momentum", lambda: landscape.train_batched(M, _ths, X, Y, lr=0.1, epochs=1, momentum=1.0))
-case("train_batched-momentum-str", TypeError, "momentum",
-     lambda: landscape.train_batched(M, _ths, X, Y, lr=0.1, epochs=1, momentum="0.9"))
-case("train_batched-record_every", ValueError, "record_every",
-     lambda: landscape.train_batched(M, _ths, X, Y, lr=0.1, epochs=1, record_every=0))
-case("train_batched-weight_decay", ValueError, "weight_decay",
-     lambda: landscape.train_batched(M, _ths, X, Y, lr=0.1, epochs=1, weight_decay=-1.0))
-case("train_batched-weight_decay-nan", ValueError, "weight_decay",
-     lambda: landscape.train_batched(M, _ths, X, Y, lr=0.1, epochs=1, weight_decay=NAN))
-case("train_batched-lr", ValueError, "lr", lambda: landscape.train_batched(M, _ths, X, Y, lr=-0.1, epochs=1))
 case("random_directions-normalization", ValueError, "normalization",
      lambda: landscape.random_directions(M, TH, g(), normalization="x"))
 case("random_directions-rng", TypeError, "rng", lambda: landscape.random_directions(M, TH, 1))

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import lib
-from lib import ensemble, landscape, overparam, stochastic
+from lib import ensemble, overparam, stochastic
 from lib.mlp import MLP
 from lib.optim import DIVERGENCE_FACTOR, DivergenceError, gradient_descent, train
 
@@ -146,14 +146,6 @@ def test_train_many_minibatch_raises():
     with pytest.raises(DivergenceError, match="lr=2"):
         ensemble.train_many(MLP((1, 1), "identity"), np.array([[1.0, 0.0]]), X, y, lr=2.0,
                             epochs=1000, batch_size=1, rng=np.random.default_rng(0))
-
-
-def test_train_batched_raises_naming_the_diverging_networks():
-    X, y = linear_problem()
-    model = MLP((1, 1), "identity")
-    with pytest.raises(DivergenceError, match=r"network\(s\) \[0\].*lr=0\.6") as info:
-        landscape.train_batched(model, np.array([[1.0, 0.0]]), X, y, lr=0.6, epochs=5000)
-    assert info.value.history.shape[1] == 1
 
 
 def test_linear_sgd_path_raises_with_the_finite_path():

@@ -62,18 +62,6 @@ def test_output_jacobian(setup):
     assert np.allclose(landscape.per_example_gradients(net, theta, X, y), r * J)
 
 
-def test_batched_grad_and_train_match_lib_train(setup):
-    net, theta, X, y = setup
-    loss, grad = landscape.batched_loss_and_grad(net, theta[None], X, y)
-    v, g = net.loss_and_grad(theta, X, y)
-    assert np.isclose(loss[0], v) and np.allclose(grad[0], g, atol=1e-14)
-    ref = lib.train(net, theta, X, y, lr=0.05, epochs=30, weight_decay=0.01)
-    th, hist = landscape.train_batched(net, np.stack([theta, theta]), X, y, lr=0.05, epochs=30,
-                                       weight_decay=0.01)
-    assert np.allclose(th[0], ref.theta, atol=1e-12) and np.allclose(th[1], ref.theta, atol=1e-12)
-    assert np.allclose(hist[:, 0], ref.loss)
-
-
 def test_hessian_power_iteration_matches_dense():
     net = lib.MLP((1, 3, 3, 1), "tanh")
     rng = np.random.default_rng(4)
@@ -108,5 +96,3 @@ def test_validation(setup):
         landscape.random_directions(net, theta, 0)
     with pytest.raises(ValueError, match="reduction"):
         landscape.batched_loss(net, theta, X, y, reduction="none")
-    with pytest.raises(ValueError, match="weights"):
-        landscape.batched_loss_and_grad(net, theta[None], X, y, weights=-np.ones(len(X)))

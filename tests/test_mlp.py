@@ -433,3 +433,99 @@ def test_loss_value_matches_hand_computed_mean_loss():
     labels = np.array([0, 1, 1, 0, 1])
     ce = np.mean(np.log(np.exp(u).sum(1)) - u[np.arange(5), labels])
     assert model.loss(theta, X, labels, "cross_entropy") == pytest.approx(ce, rel=1e-13)
+
+
+# --------------------------------------------------------------------------- every engine
+# The delta recursion is written in four places (lib.mlp, lib._workspace, lib.ensemble's
+# stack, lib.backprop's one-example teaching forms); the reference MLP.loss_and_grad is
+# checked against finite differences above, and every other engine against it here, on one
+# matrix of (activation, residual, loss, batch).
+
+ENGINE_ACTS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "identity")
+ENGINE_LOSSES = {"mse": 1, "huber": 2, "cross_entropy": 3}  # loss -> output width
+
+
+def _engine_problem(act, residual, loss, batch):
+    rng = np.random.default_rng([7, ENGINE_ACTS.index(act), residual, batch,
+                                 list(ENGINE_LOSSES).index(loss)])
+    model = MLP((2, 4, 4, ENGINE_LOSSES[loss]), act, residual=residual)
+    theta = model.init(rng, "xavier")
+    X = rng.normal(size=(batch, 2))
+    if loss == "cross_entropy":
+        y = rng.integers(0, ENGINE_LOSSES[loss], size=batch)
+    else:
+        y = rng.normal(size=(batch, ENGINE_LOSSES[loss]))
+    return model, theta, X, y
+
+
+def _workspace_grad(model, theta, X, y, loss):
+    from lib import _workspace, losses
+
+    flat = _workspace.to_augmented(model, theta)
+    gflat = np.zeros_like(flat)
+    ws = _workspace.Workspace(model, X.shape[0], _workspace.augmented_views(model, flat),
+                              _workspace.augmented_views(model, gflat), XT=X.T)
+    out = ws.forward()
+    _, g = losses.get(loss)(out.T.copy(), y)
+    ws.backward(np.ascontiguousarray(g.T))
+    return _workspace.from_augmented(model, gflat)
+
+
+def _stack_grads(model, thetas, X, y, loss):
+    from lib import ensemble, losses
+
+    K = thetas.shape[0]
+    stack = ensemble._Stack(model, ensemble.residual_mask(model, None, K))
+    flat = stack.to_aug(thetas)
+    gflat = np.zeros_like(flat)
+    A, G = stack.views(flat), stack.views(gflat)
+    buf = stack.buffers(K, X.shape[0])
+    out = stack.forward(A, X.T, buf)
+    is_mse = loss == "mse"
+    values = stack.loss(losses.get(loss), is_mse, out, y.T if is_mse else y, buf)
+    stack.backward(A, buf, G)
+    return values, stack.from_aug(gflat)
+
+
+@pytest.mark.parametrize("act", ENGINE_ACTS)
+@pytest.mark.parametrize("residual", [False, True])
+@pytest.mark.parametrize("loss", list(ENGINE_LOSSES))
+@pytest.mark.parametrize("batch", [1, 7])
+def test_every_engine_matches_the_reference(act, residual, loss, batch):
+    from lib import backprop, losses
+
+    model, theta, X, y = _engine_problem(act, residual, loss, batch)
+    value, ref = model.loss_and_grad(theta, X, y, loss)
+
+    def close(g):
+        return np.allclose(g, ref, rtol=1e-11, atol=1e-13 * max(1.0, np.abs(ref).max()))
+
+    # the reference with its deltas, and the chapter-5 batch form (a wrapper of it)
+    fp = model.forward(theta, X)
+    _, delta = losses.get(loss)(fp.output, y)
+    g_deltas, deltas = model.backward(theta, fp, delta, return_deltas=True)
+    assert np.array_equal(g_deltas, ref)
+    v_b, g_b, d_b = backprop.backprop_batch(model, theta, X, y, loss)
+    assert v_b == value and np.array_equal(g_b, ref)
+    assert all(np.array_equal(a, b) for a, b in zip(d_b, deltas, strict=True))
+    # the fast single-network path
+    assert close(_workspace_grad(model, theta, X, y, loss))
+    # the stacked path: two members, the second perturbed, each against its own reference
+    theta2 = theta + 0.1 * np.random.default_rng(1).standard_normal(theta.shape)
+    values, grads = _stack_grads(model, np.stack([theta, theta2]), X, y, loss)
+    assert np.isclose(values[0], value, rtol=1e-12) and close(grads[0])
+    assert np.allclose(grads[1], model.loss_and_grad(theta2, X, y, loss)[1], rtol=1e-11,
+                       atol=1e-13)
+    # per-example gradients: the rows average to the gradient of the mean loss
+    assert close(model.per_example_gradients(theta, X, y, loss).mean(axis=0))
+    # the one-example teaching forms of chapter 5, averaged over the batch
+    for form in (backprop.backprop_recursion, backprop.backprop_jacobians):
+        per = [form(model, theta, X[i], y[i], loss) for i in range(batch)]
+        assert close(np.mean([p.grad for p in per], axis=0))
+        for i, p in enumerate(per):  # delta_j of example i is N times row i of the batch's
+            for d_one, d_all in zip(p.deltas, deltas, strict=True):
+                assert np.allclose(d_one, batch * d_all[i], rtol=1e-11, atol=1e-13)
+    # the output Jacobian: for the half squared error, grad f_i = (m(x_i) - y_i) J_i
+    if loss == "mse":
+        J = model.output_jacobian(theta, X)
+        assert close(((fp.output - y) * J).mean(axis=0))
