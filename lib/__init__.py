@@ -24,7 +24,8 @@ Conventions (also in the book's notation table)
 Chapters, modules and tests
 ---------------------------
 Where each chapter's mathematics lives and which tests check it: ``tests/test_chNN_*.py``
-checks the claims of chapter NN with independent oracles, ``tests/test_<module>.py`` tests one
+checks the claims of chapter NN with independent oracles (the shared ones are in
+``tests/oracles.py``, which imports nothing from ``lib``), ``tests/test_<module>.py`` tests one
 module. ``from lib import <module>`` imports any of them.
 
 ==============================  ==============================  ======================================

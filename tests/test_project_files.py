@@ -143,8 +143,10 @@ def test_every_test_file_in_the_docstring_exists_and_every_test_file_is_named():
     assert not missing, f"lib's docstring names test files that do not exist: {missing}"
     absent = sorted(p.name for p in (ROOT / "tests").glob("test_*.py") if p.name not in named)
     assert not absent, f"test files missing from lib's docstring: {absent}"
-    folders = set(re.findall(r"``tests/(\w+)``", lib.__doc__))
-    assert folders and all((ROOT / "tests" / f).is_dir() for f in folders)
+    paths = set(re.findall(r"``tests/([\w.]+)``", lib.__doc__))
+    assert paths, "lib's docstring names no tests/ folder or file"
+    missing = sorted(p for p in paths if not (ROOT / "tests" / p).exists())
+    assert not missing, f"lib's docstring names tests/ paths that do not exist: {missing}"
 
 
 def test_every_chapter_row_names_its_chapter_test():
