@@ -7,10 +7,10 @@ derivative; :func:`get` returns both, with the global Lipschitz constant of the 
 Numerical stability is part of the definition: no function overflows or underflows for
 inputs as large as :math:`|z| = 10^4`, and none returns NaN for a number. A NaN input gives
 NaN (value and derivative alike): a NaN never turns into a plausible number. ``z`` may be
-any real array or scalar; strings, ``None`` and complex input raise ``TypeError``. Exponentials are evaluated only
-at non-positive arguments, floored at :math:`-700` (where :math:`e^{-700}\approx 10^{-304}` is
-still a normal float, far below double-precision resolution of the results); below the floor
-the exponential is taken as exactly 0.
+any real array or scalar; strings, ``None`` and complex input raise ``TypeError``.
+Exponentials are evaluated only at non-positive arguments, floored at :math:`-700` (where
+:math:`e^{-700}\approx 10^{-304}` is still a normal float, far below double-precision
+resolution of the results); below the floor the exponential is taken as exactly 0.
 
 Derivatives at the kinks follow the usual conventions: :math:`\mathrm{ReLU}'(0) = 0`,
 LeakyReLU'(0) :math:`=\alpha`, step'(z) :math:`= 0` everywhere (the step is not trained by

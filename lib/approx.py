@@ -83,7 +83,8 @@ def relu_interpolant(f, knots):
 
 
 def relu_sum(x, w, b, c=0.0):
-    r""":math:`g(x) = c + \sum_i w_i\,\mathrm{ReLU}(x + b_i)` at every point of ``x``, shape of x."""
+    r""":math:`g(x) = c + \sum_i w_i\,\mathrm{ReLU}(x + b_i)` at every point of ``x``
+    (same shape as x)."""
     x = as_values(x, "x")
     w = as_array(w, "w", ndim=1)
     b = as_array(b, "b", ndim=1)

@@ -133,7 +133,8 @@ def ryu_regression(n, rng, noise=0.0):
 
 
 def regression_1d(n, rng, f, *, low=-1.0, high=1.0, noise=0.0, grid=False):
-    r"""A 1-D regression set :math:`y = f(x) + \varepsilon` on :math:`[\mathrm{low}, \mathrm{high}]`.
+    r"""A 1-D regression set :math:`y = f(x) + \varepsilon` on
+    :math:`[\mathrm{low}, \mathrm{high}]`.
 
     ``grid=True`` places the inputs on an even grid instead of drawing them uniformly.
 

@@ -253,7 +253,8 @@ def logistic_loss(w, b, X, y):
     w = as_array(w, "w", ndim=1)
     if w.shape != (X.shape[1],):
         raise ValueError(f"w must have shape ({X.shape[1]},) to match X, got {w.shape}")
-    value, g = _losses.binary_logistic(X @ w + check_real(b, "b"), y)  # g = (sigma(s) - y)/N, (N, 1)
+    # g = (sigma(s) - y) / N, shape (N, 1)
+    value, g = _losses.binary_logistic(X @ w + check_real(b, "b"), y)
     return value, X.T @ g[:, 0], float(g.sum())
 
 

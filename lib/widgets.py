@@ -61,7 +61,8 @@ class Explorer(W.VBox):
     def __init__(self, draw, controls, summary=None, title=""):
         check_callable(draw, "draw")
         if not isinstance(controls, dict):
-            raise TypeError(f"controls must be a dict of name -> widget, got {type(controls).__name__}")
+            raise TypeError("controls must be a dict of name -> widget, "
+                            f"got {type(controls).__name__}")
         self._draw = draw
         self._summary = summary
         self.title = title
@@ -189,7 +190,8 @@ def perceptron_explorer(X, y, result):
     ylim = (X[:, 1].min() - pad, X[:, 1].max() + pad)
     last = len(result.path) - 1
     controls = {
-        "mode": W.ToggleButtons(options=["by hand", "perceptron updates"], value="perceptron updates",
+        "mode": W.ToggleButtons(options=["by hand", "perceptron updates"],
+                                value="perceptron updates",
                                 description="mode"),
         "update": W.IntSlider(value=last, min=0, max=last, description="update"),
         "w1": W.FloatSlider(value=1.0, min=-3, max=3, step=0.1, description="w1"),
@@ -206,7 +208,8 @@ def perceptron_explorer(X, y, result):
     def summary(**v):
         w, b = params(**v)
         errors = int(np.sum(perceptron_predict(X, w, b) != y))
-        return f"w = ({w[0]:.2f}, {w[1]:.2f}), b = {b:.2f}: <b>{errors}</b> misclassified of {len(y)}"
+        return (f"w = ({w[0]:.2f}, {w[1]:.2f}), b = {b:.2f}: <b>{errors}</b> misclassified "
+                f"of {len(y)}")
 
     def draw(**v):
         w, b = params(**v)
@@ -214,7 +217,8 @@ def perceptron_explorer(X, y, result):
         scatter_classes(ax, X, y)
         decision_line(ax, w, b, xlim=xlim, ylim=ylim, label=r"$w^\top x + b = 0$")
         ax.legend(loc="upper left")
-        ax.set_title(f"{v['mode']}" + (f", update {v['update']}/{last}" if v["mode"] != "by hand" else ""))
+        step = f", update {v['update']}/{last}" if v["mode"] != "by hand" else ""
+        ax.set_title(f"{v['mode']}{step}")
         return fig
 
     return explorer(draw, controls, summary, title="Perceptron explorer")
@@ -597,7 +601,10 @@ def gradient_histogram_explorer(X, y, *, width=100, loss="cross_entropy", seed=0
     from .plotting import layer_histograms, new_figure, per_layer
 
     X = np.asarray(X, dtype=float)
-    n_out = int(np.max(y)) + 1 if loss == "cross_entropy" else np.asarray(y).reshape(len(X), -1).shape[1]
+    if loss == "cross_entropy":
+        n_out = int(np.max(y)) + 1
+    else:
+        n_out = np.asarray(y).reshape(len(X), -1).shape[1]
     controls = {
         "activation": W.Dropdown(options=_CH6_ACTIVATIONS, value="sigmoid",
                                  description="activation"),

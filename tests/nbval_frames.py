@@ -110,7 +110,8 @@ def compare_frames(ref: list[np.ndarray], new: list[np.ndarray]) -> tuple[bool, 
         return False, f"the animation has {len(new)} frames, the stored one {len(ref)}"
     for k, (a, b) in enumerate(zip(ref, new, strict=False)):
         if a.shape != b.shape:
-            return False, f"frame {k} is {b.shape[1]}x{b.shape[0]} px, stored {a.shape[1]}x{a.shape[0]}"
+            return False, (f"frame {k} is {b.shape[1]}x{b.shape[0]} px, "
+                           f"stored {a.shape[1]}x{a.shape[0]}")
     for k, (a, b) in enumerate(zip(ref, new, strict=False)):
         frac = _unmatched(a, b)
         if frac > FRAME_TOL:

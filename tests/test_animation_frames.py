@@ -135,9 +135,8 @@ def _notebook(tmp_path, html):
             "from IPython.display import HTML\n"
             "HTML(render())")
     cell = nbformat.v4.new_code_cell(code, execution_count=1)
-    cell.outputs = [nbformat.v4.new_output("execute_result", {"text/html": html,
-                                                               "text/plain": "<IPython.core.display.HTML object>"},
-                                           execution_count=1)]
+    data = {"text/html": html, "text/plain": "<IPython.core.display.HTML object>"}
+    cell.outputs = [nbformat.v4.new_output("execute_result", data, execution_count=1)]
     nb.cells = [cell]
     path = tmp_path / "anim.ipynb"
     nbformat.write(nb, path)

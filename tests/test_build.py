@@ -28,7 +28,8 @@ def _make_book(tmp_path, source):
     (tmp_path / "intro.md").write_text("# A test book\n\nOne chapter.\n")
     shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
     nb.cells = [nbformat.v4.new_markdown_cell("# Chapter"), nbformat.v4.new_code_cell(source)]
     nbformat.write(nb, tmp_path / "nb.ipynb")
 

@@ -10,7 +10,8 @@ def test_prediction_is_step_of_affine_score():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(50, 3))
     w, b = rng.normal(size=3), 0.3
-    expected = np.array([1.0 if sum(wi * xi for wi, xi in zip(w, x, strict=True)) + b >= 0 else 0.0 for x in X])
+    expected = np.array([1.0 if sum(wi * xi for wi, xi in zip(w, x, strict=True)) + b >= 0
+                         else 0.0 for x in X])
     assert np.array_equal(linear.perceptron_predict(X, w, b), expected)
     assert np.array_equal(activations.step(X @ w + b), expected)
 

@@ -120,7 +120,8 @@ def test_kinks_explorer_callback():
 
 
 def _affine_fit_loss(X, y):
-    """Half mean squared error of the best straight line (least squares), an independent baseline."""
+    """Half mean squared error of the best straight line (least squares), an independent
+    baseline."""
     A = np.hstack([X, np.ones_like(X)])
     coef = np.linalg.lstsq(A, y, rcond=None)[0]
     return 0.5 * np.mean((A @ coef - y) ** 2)

@@ -201,8 +201,8 @@ def _bisect(fun, lo, hi, iters=200):
 def test_numbers_quoted_for_the_wavy_function():
     """Sections 'Three examples' and exercise 'Beyond the threshold': the stationary points of
     f(x) = x^2/10 + sin x near 3.84 (local min), 1.98 (hump), -1.31 (global min), L = 1.2,
-    f'' = 1.17 and 0.84 at the minima (to two decimals) and the factors 1 - 3 f'' = -2.5 and -1.5, from plain
-    numpy (bisection on f'(x) = x/5 + cos x) and compared with lib's minimisers."""
+    f'' = 1.17 and 0.84 at the minima (to two decimals) and the factors 1 - 3 f'' = -2.5 and
+    -1.5, from plain numpy (bisection on f'(x) = x/5 + cos x) and compared with lib's minimisers."""
     fp = lambda x: x / 5 + np.cos(x)  # noqa: E731
     fpp = lambda x: 0.2 - np.sin(x)  # noqa: E731
     x_glob, x_hump, x_loc = _bisect(fp, -2, 0), _bisect(fp, 1, 3), _bisect(fp, 3, 5)

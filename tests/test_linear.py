@@ -23,7 +23,8 @@ def novikoff_bound(X, y, w, b):
     return (R / gamma) ** 2
 
 
-@pytest.mark.parametrize("w, b, margin, seed", [((1.0, 1.0), 0.0, 0.5, 0), ((2.0, -1.0), 0.8, 0.3, 1),
+@pytest.mark.parametrize("w, b, margin, seed", [((1.0, 1.0), 0.0, 0.5, 0),
+                                                ((2.0, -1.0), 0.8, 0.3, 1),
                                                 ((0.5, 1.5), -1.0, 0.7, 2)])
 @pytest.mark.parametrize("shuffle", [False, True])
 def test_perceptron_converges_within_novikoffs_bound(w, b, margin, seed, shuffle):

@@ -54,7 +54,8 @@ MATH_JS = """() => {
 }"""
 
 EXPLORERS_JS = """() => {
-    const stateEl = document.querySelector('script[type="application/vnd.jupyter.widget-state+json"]');
+    const stateEl = document.querySelector(
+        'script[type="application/vnd.jupyter.widget-state+json"]');
     let state = null;
     try { state = JSON.parse(stateEl.textContent).state; } catch (e) {}
     const views = [...document.querySelectorAll(
