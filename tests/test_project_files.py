@@ -117,7 +117,8 @@ def _docstring_table():
 TABLE = _docstring_table()
 TOC_CHAPTERS = [entry["file"].split("/", 1)[1] for part in TOC["parts"]
                 for entry in part["chapters"] if entry["file"].startswith("chapters/")]
-LIB_MODULES = sorted(p.stem for p in (ROOT / "lib").glob("*.py") if p.stem != "__init__")
+LIB_MODULES = sorted([p.stem for p in (ROOT / "lib").glob("*.py") if p.stem != "__init__"]
+                     + [p.parent.name for p in (ROOT / "lib").glob("*/__init__.py")])
 
 
 def test_the_table_has_a_row_per_chapter_in_toc_order():
@@ -129,7 +130,8 @@ def test_the_table_has_a_row_per_chapter_in_toc_order():
 def test_every_module_in_the_table_exists_and_every_module_is_in_it():
     listed = {m for cells in TABLE for m in cells[1]}
     assert listed, "the table names no module"
-    missing = sorted(m for m in listed if not (ROOT / "lib" / f"{m}.py").is_file())
+    missing = sorted(m for m in listed if not (ROOT / "lib" / f"{m}.py").is_file()
+                     and not (ROOT / "lib" / m / "__init__.py").is_file())
     assert not missing, f"the table names modules that do not exist: {missing}"
     absent = sorted(set(LIB_MODULES) - listed)
     assert not absent, f"modules missing from lib's table: {absent}"
