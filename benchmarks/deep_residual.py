@@ -48,11 +48,8 @@ def problem():
     y = np.sin(4 * X) + 0.5 * X + NOISE * data_rng.standard_normal((N, 1))
     model = lib.MLP(WIDTHS, "leaky_relu", residual=True)
     assert model.num_params == 1338 and sum(model.residual_layers) == DEPTH - 1
-    theta0 = model.init(np.random.default_rng(1000 * DEPTH + 0), "he")
-    for (W, b), res in zip(model.layers(theta0), model.residual_layers, strict=True):
-        if res:  # views into theta0: scale the residual blocks in place
-            W *= RES_SCALE
-            b *= RES_SCALE
+    theta0 = lib.init.scale_residual_blocks(
+        model, model.init(np.random.default_rng(1000 * DEPTH + 0), "he"), RES_SCALE)
     return model, theta0, X, y
 
 

@@ -4,8 +4,10 @@
 implementation of chapter 5. Training runs thousands of small steps, where numpy's per-call
 overhead and fresh temporaries dominate, so :func:`~lib.optim.train` uses this module instead:
 every buffer is allocated once per batch size and every operation writes into it (``out=``).
-The arithmetic is the same delta recursion; the test suite checks that both paths give the same
-gradients and the same training trajectory to rounding.
+The arithmetic is the same delta recursion (one of its four homes, see :mod:`lib.mlp`); the test
+suite checks that both paths give the same gradients and the same training trajectory to
+rounding. The in-place activation kernels of this module also serve the stacked K-network
+path of :mod:`lib.ensemble`.
 
 What makes a step fast (measured on Ryu's problem 1 in ``benchmarks/``):
 

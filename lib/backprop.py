@@ -64,6 +64,7 @@ from ._validate import (
     check_positive_int,
     check_real,
 )
+from .diagnostics import delta_norms as _delta_norms
 
 __all__ = [
     "Node",
@@ -506,15 +507,14 @@ def backprop_batch(model, theta, X, y, loss="mse"):
 
 
 def delta_norms(model, theta, X, y, loss="mse") -> np.ndarray:
-    r"""Root-mean-square over the examples of :math:`\|\delta_j\|_2`, for j = 1..n+1.
+    r"""The norm of :math:`\delta_j` for j = 1..n+1 (:func:`lib.diagnostics.delta_norms`).
 
-    The deltas are those of each example's own loss (the batch mean multiplied back by N).
+    The root mean square over the examples of :math:`\|\delta_j\|_2` of each example's own
+    loss, from the deltas of :func:`backprop_batch`.
     """
     check_model(model)
-    X = model.check_X(X)
     _, _, deltas = backprop_batch(model, theta, X, y, loss)
-    n = X.shape[0]
-    return np.array([np.sqrt(np.mean(np.sum((n * d) ** 2, axis=1))) for d in deltas])
+    return _delta_norms(deltas)
 
 
 # --------------------------------------------------------------------------- costs

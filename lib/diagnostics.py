@@ -5,8 +5,10 @@ shape ``(N, n_1)``, :func:`layer_statistics` runs one forward pass, one backward
 collects, layer by layer,
 
 * the activation norms :math:`\frac1N\sum_i \|z_j(x_i)\|_2`, :math:`j = 1, \dots, n+1`;
-* the backpropagated norms :math:`\frac1N\sum_i \|\delta_j(x_i)\|_2` with
-  :math:`\delta_j = \partial L/\partial z_j`;
+* the backpropagated norms of :func:`delta_norms`, the book's one definition of "the norm of
+  :math:`\delta_j`": the root mean square over the examples of :math:`\|\delta_{j,i}\|_2`,
+  with :math:`\delta_{j,i} = \partial \ell_i/\partial z_j` the delta of example i's own
+  loss (chapters 5, 8 and 9);
 * the weight gradients :math:`\partial L/\partial W_j` (entries and Frobenius norms), summed
   over the batch as in :meth:`lib.mlp.MLP.backward`;
 * the operator norms :math:`\|W_j\|_2` (largest singular values).
@@ -38,7 +40,7 @@ import numpy as np
 from . import losses as _losses
 from ._validate import as_array, check_model
 
-__all__ = ["LayerStatistics", "layer_statistics", "gains"]
+__all__ = ["LayerStatistics", "layer_statistics", "delta_norms", "gains"]
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,8 @@ class LayerStatistics:
     activation_norms : array, shape (n + 1,)
         Mean over the batch of :math:`\|z_j\|_2`, for :math:`z_1 = x, \dots, z_{n+1}`.
     delta_norms : array, shape (n + 1,)
-        Mean over the batch of :math:`\|\delta_j\|_2`, :math:`\delta_j=\partial L/\partial z_j`
-        (per example, i.e. the rows of the deltas of :meth:`lib.mlp.MLP.backward`).
+        :func:`delta_norms` of the backward pass: the root mean square over the examples of
+        :math:`\|\delta_{j,i}\|_2`, :math:`\delta_j = \partial \ell_i/\partial z_j`.
     weight_grads : list of n arrays
         :math:`\partial L/\partial W_j`, shape ``(n_{j+1}, n_j)``, summed over the batch.
     weight_grad_norms : array, shape (n,)
@@ -94,8 +96,9 @@ def layer_statistics(model, theta, X, *, y=None, loss="mse", delta_out=None) -> 
     loss : str, default "mse"
     delta_out : array, shape (N, n_{n+1}), optional
         Start the backward pass from this :math:`\delta_{n+1}` instead (e.g. a random
-        direction, to study the backward gain independently of a loss). Give exactly one of
-        ``y`` and ``delta_out``.
+        direction, to study the backward gain independently of a loss), read as the output
+        gradient of a mean over the N examples (row i is :math:`\delta_{n+1,i}/N`). Give
+        exactly one of ``y`` and ``delta_out``.
 
     Returns
     -------
@@ -115,7 +118,7 @@ def layer_statistics(model, theta, X, *, y=None, loss="mse", delta_out=None) -> 
     grad, deltas = model.backward(theta, fp, delta_out, return_deltas=True)
     grad_layers = model.unflatten(grad)
     act = np.array([np.mean(np.linalg.norm(z, axis=1)) for z in fp.z])
-    dn = np.array([np.mean(np.linalg.norm(d, axis=1)) for d in deltas])
+    dn = delta_norms(deltas)
     gW = [gw for gw, _ in grad_layers]
     return LayerStatistics(
         activation_norms=act,
@@ -124,6 +127,39 @@ def layer_statistics(model, theta, X, *, y=None, loss="mse", delta_out=None) -> 
         weight_grad_norms=np.array([np.linalg.norm(g) for g in gW]),
         weights=[W.copy() for W, _ in model.layers(theta)],
     )
+
+
+def delta_norms(deltas) -> np.ndarray:
+    r"""The norm of :math:`\delta_j` for every layer: one definition for the whole book.
+
+    .. math::
+
+        \|\delta_j\| = \Big(\frac1N\sum_{i=1}^N \|\delta_{j,i}\|_2^2\Big)^{1/2},
+        \qquad \delta_{j,i} = \frac{\partial \ell_i}{\partial z_j},
+
+    the root mean square over the examples of the delta of each example's own loss
+    :math:`\ell_i`. The backward pass of a MEAN loss :math:`\frac1N\sum_i\ell_i`
+    (:meth:`lib.mlp.MLP.backward` with ``return_deltas=True``) holds
+    :math:`\delta_{j,i}/N` in row i, so the rows are multiplied back by N: the value does not
+    depend on the batch size through the mean, and for the half squared error
+    :math:`\|\delta_{n+1}\|` is the RMS of the residuals.
+
+    Parameters
+    ----------
+    deltas : list of arrays, each of shape (N, n_j)
+        The deltas of a mean loss, as :meth:`lib.mlp.MLP.backward` returns them.
+
+    Returns
+    -------
+    array, shape (len(deltas),)
+    """
+    if isinstance(deltas, np.ndarray) or not isinstance(deltas, (list, tuple)) or not deltas:
+        raise TypeError("deltas must be a non-empty list of arrays of shape (N, n_j)")
+    arrs = [as_array(d, "deltas", ndim=2) for d in deltas]
+    n = arrs[0].shape[0]
+    if any(d.shape[0] != n for d in arrs):
+        raise ValueError("deltas must all have the same number of rows N")
+    return np.array([np.sqrt(np.mean(np.sum((n * d) ** 2, axis=1))) for d in arrs])
 
 
 def gains(norms):

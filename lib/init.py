@@ -28,7 +28,7 @@ import numpy as np
 
 from ._validate import check_model, check_positive, check_positive_int, check_real, check_rng
 
-__all__ = ["SCHEMES", "initialize", "weight_std"]
+__all__ = ["SCHEMES", "initialize", "weight_std", "scale_residual_blocks"]
 
 #: Names accepted by :func:`initialize`.
 SCHEMES = ("normal", "xavier", "he", "operator_norm", "uniform")
@@ -107,3 +107,34 @@ def initialize(model, scheme, rng, *, bias=None, gain=1.0, lipschitz=0.5, alpha=
             W[...] = s * rng.standard_normal(W.shape)
             b[...] = bias
     return theta
+
+
+def scale_residual_blocks(model, theta, scale):
+    r"""A copy of ``theta`` with every residual block scaled: :math:`W_j, b_j \to sW_j, sb_j`.
+
+    The blocks are the square hidden layers (:attr:`lib.mlp.MLP.square_layers`), the layers
+    that carry the skip connection :math:`z_{j+1} = z_j + \sigma(W_j z_j + b_j)` in a residual
+    network; the other layers keep their values. Chapter 8 starts its ResNets from a He draw
+    scaled this way with :math:`s = 0.1`, so that each block starts close to the identity
+    (the same draw, unscaled, starts the plain network).
+
+    Parameters
+    ----------
+    model : lib.mlp.MLP
+        Plain or residual: the blocks are the same square layers.
+    theta : array, shape (p,)
+    scale : float
+        :math:`s`.
+
+    Returns
+    -------
+    array, shape (p,)   (``theta`` is not modified)
+    """
+    check_model(model)
+    out = model.check_theta(theta).copy()
+    scale = check_real(scale, "scale")
+    for (W, b), square in zip(model.layers(out), model.square_layers, strict=True):
+        if square:  # views into out
+            W *= scale
+            b *= scale
+    return out

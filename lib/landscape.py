@@ -55,17 +55,6 @@ __all__ = [
 _REDUCTIONS = ("sum", "mean")
 
 
-def _thetas(model, thetas):
-    arr = as_array(thetas, "thetas", ndim=(1, 2))
-    if arr.ndim == 1:
-        arr = arr[None, :]
-    if arr.shape[1] != model.num_params:
-        raise ValueError(
-            f"thetas must have shape (B, {model.num_params}) for {model!r}, got {arr.shape}"
-        )
-    return arr
-
-
 def batched_predict(model, thetas, X):
     r"""Outputs :math:`m(x_i;\theta_b)` for a batch of parameter vectors at once.
 
@@ -83,8 +72,7 @@ def batched_predict(model, thetas, X):
     -------
     array, shape (B, N, n_{n+1})
     """
-    check_model(model)
-    return predict_many(model, _thetas(model, thetas), model.check_X(X))
+    return predict_many(model, thetas, X)  # validates model, thetas and X
 
 
 def batched_loss(model, thetas, X, y, loss="mse", reduction="sum"):

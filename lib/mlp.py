@@ -103,8 +103,11 @@ class MLP:
         Number of affine maps :math:`n` (= ``len(widths) - 1``).
     activations : list of Activation
         One per layer; the last is the identity.
+    square_layers : tuple of bool
+        Which layers are square hidden layers (:math:`n_{j+1} = n_j`, not the last layer):
+        the layers that can carry a skip connection.
     residual_layers : tuple of bool
-        Which layers carry a skip connection.
+        Which layers carry a skip connection (the square layers if ``residual``).
     shapes : list of (int, int)
         ``shapes[j] = (n_{j+1}, n_j)``, the shape of :math:`W_j`.
     offsets : tuple of (int, int, int)
@@ -147,10 +150,10 @@ class MLP:
             hidden = [_act.get(a, alpha) for a in acts]
         self.activations = hidden + [_act.get("identity")]
         self.residual = check_bool(residual, "residual")
-        self.residual_layers = tuple(
-            self.residual and j < n_hidden and self.widths[j] == self.widths[j + 1]
-            for j in range(self.n_layers)
+        self.square_layers = tuple(
+            j < n_hidden and self.widths[j] == self.widths[j + 1] for j in range(self.n_layers)
         )
+        self.residual_layers = tuple(self.residual and sq for sq in self.square_layers)
         self.shapes = [(self.widths[j + 1], self.widths[j]) for j in range(self.n_layers)]
         # the one derivation of the parameter layout: W_j = theta[a:b], b_j = theta[b:c]
         offsets, pos = [], 0

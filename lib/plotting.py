@@ -229,23 +229,6 @@ def annotated_graph(ax, graph, values=None, adjoints=None, current=None, *, radi
     return ax
 
 
-def layer_norms(ax, norms, *, first=1, label=None, xlabel="layer $j$", ylabel=None,
-                log=True, **kw):
-    r"""Plot one norm per layer (e.g. :math:`\|\delta_j\|_2`) against the layer index, from
-    ``first`` on, with markers; log scale by default (chapters 5 and 6)."""
-    check_axes(ax)
-    norms = as_values(norms, "norms")
-    js = np.arange(first, first + norms.size)
-    ax.plot(js, norms, marker="o", label=label, **kw)
-    if log and np.all(norms > 0):
-        ax.set_yscale("log")
-    ax.set_xlabel(xlabel)
-    if ylabel:
-        ax.set_ylabel(ylabel)
-    ax.set_xticks(js if js.size <= 16 else js[:: max(1, js.size // 8)])
-    return ax
-
-
 # --- chapter 4: gradient descent and SGD ---
 def gd_path_1d(ax, f, path, *, xlim, color=None, label=None, n=400, curve=True, annotate=True):
     r"""Draw a 1-D function and gradient-descent iterates :math:`x_0, x_1, \dots` on its graph.
@@ -407,19 +390,30 @@ def layer_histograms(ax, arrays, *, bins=80, limit=None, labels=None, cmap="viri
     return ax
 
 
-def per_layer(ax, values, *, label=None, start=1, log=True, xlabel="layer $j$",
-              ylabel=None, **kw):
-    """Plot one value per layer (norms, gains) against the layer index, markers on."""
+def per_layer(ax, values, *, start=1, label=None, log=True, xlabel="layer $j$", ylabel=None,
+              **kw):
+    r"""Plot one value per layer (norms such as :math:`\|\delta_j\|`, gains) against the layer
+    index ``start, start + 1, ...``, with markers (chapters 5, 6 and 9).
+
+    ``log`` puts the y axis on a log scale when every value is positive; the x ticks are
+    the layer indices (every few of them beyond 16 layers); ``kw`` goes to ``ax.plot``
+    (markers of size 3.5 unless ``ms`` is given).
+    """
     check_axes(ax)
     values = as_values(values, "values")
-    ax.plot(np.arange(start, start + values.size), values, marker="o", ms=3.5, label=label,
-            **kw)
-    if log:
+    js = np.arange(start, start + values.size)
+    kw.setdefault("ms", 3.5)
+    ax.plot(js, values, marker="o", label=label, **kw)
+    if log and np.all(values > 0):
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
     if ylabel:
         ax.set_ylabel(ylabel)
+    ax.set_xticks(js if js.size <= 16 else js[:: max(1, js.size // 8)])
     return ax
+
+
+layer_norms = per_layer  # the name chapter 5 and the backprop explorer use
 
 
 # --- chapter 10: generalization ---

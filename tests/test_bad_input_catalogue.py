@@ -745,7 +745,6 @@ case("probability_map-prob", TypeError, "prob",
 case("gaussian_ellipse-cov", ValueError, "cov", lambda: plotting.gaussian_ellipse(ax(), _mu, SING))
 case("gaussian_ellipse-mu", ValueError, "mu", lambda: plotting.gaussian_ellipse(ax(), np.ones(3), S))
 case("annotated_graph-ax", TypeError, "ax", lambda: plotting.annotated_graph("a", backprop.baydin_graph()))
-case("layer_norms-norms-str", TypeError, "norms", lambda: plotting.layer_norms(ax(), "n"))
 case("gd_path_1d-f", TypeError, "f", lambda: plotting.gd_path_1d(ax(), 1, [0.0], xlim=(-1, 1)))
 case("gd_path_1d-path-complex", TypeError, "path",
      lambda: plotting.gd_path_1d(ax(), np.sin, [1j], xlim=(-1, 1)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 import lib
-from lib import ensemble, widgets
+from lib import diagnostics, ensemble, widgets
 
 
 def widths(k):
@@ -55,17 +55,14 @@ def test_backward_signal_vanishes_in_plain_not_residual():
     plain = lib.MLP(widths(45), "leaky_relu")
     res = lib.MLP(widths(45), "leaky_relu", residual=True)
     th = plain.init(np.random.default_rng(3), "he")
-    th_r = th.copy()
-    for j, (W, b) in enumerate(res.layers(th_r)):
-        if 0 < j < 45:
-            W *= 0.1
-            b *= 0.1
+    th_r = lib.init.scale_residual_blocks(res, th, 0.1)
     ratios = []
     for m, t in ((plain, th), (res, th_r)):
         fp = m.forward(t, X)
         _, dout = lib.losses.mse(fp.output, y)
         _, deltas = m.backward(t, fp, dout, return_deltas=True)
-        ratios.append(np.linalg.norm(deltas[0]) / np.linalg.norm(deltas[-1]))
+        norms = diagnostics.delta_norms(deltas)
+        ratios.append(norms[0] / norms[-1])
     assert ratios[0] < 1e-3 * ratios[1]
 
 
@@ -75,11 +72,7 @@ def test_deep_plain_trains_worse_than_deep_residual():
     y = np.sin(4 * X) + 0.5 * X + 0.1 * rng.standard_normal((50, 1))
     model = lib.MLP(widths(45), "leaky_relu")
     plain = model.init(np.random.default_rng(45000), "he")
-    res = plain.copy()
-    for j, (W, b) in enumerate(model.layers(res)):
-        if 0 < j < 45:
-            W *= 0.1
-            b *= 0.1
+    res = lib.init.scale_residual_blocks(model, plain, 0.1)
     _, losses = ensemble.train_many(model, np.stack([plain, res]), X, y, lr=0.03, epochs=600,
                                     residual=np.array([False, True]))
     assert losses[0, -1] > 0.5 * 0.5 * y.var()  # plain: stuck near the constant predictor

@@ -41,7 +41,8 @@ def test_delta_norms_and_operator_norms():
     model, theta, X, y = _setup("relu")
     delta_out = np.random.default_rng(3).normal(size=(7, 2))
     s = diagnostics.layer_statistics(model, theta, X, delta_out=delta_out)
-    assert np.isclose(s.delta_norms[-1], np.mean(np.linalg.norm(delta_out, axis=1)))
+    # RMS over the examples of |N delta_out_i| (delta_out is read as a mean loss's gradient)
+    assert np.isclose(s.delta_norms[-1], np.sqrt(np.mean(np.sum((7 * delta_out) ** 2, axis=1))))
     svals = [np.linalg.svd(W, compute_uv=False)[0] for W, _ in model.layers(theta)]
     assert np.allclose(s.weight_norms, svals, rtol=1e-12)
     # delta_1 = dL/dx for L = sum_i <delta_out_i, m(x_i)>: check one entry by differences
@@ -61,7 +62,7 @@ def test_loss_argument_and_gains():
     y = np.array([0, 1, 1, 0, 1, 0, 0])
     s = diagnostics.layer_statistics(model, theta, X, y=y, loss="cross_entropy")
     _, d = losses.softmax_cross_entropy(model.predict(theta, X), y)
-    assert np.isclose(s.delta_norms[-1], np.mean(np.linalg.norm(d, axis=1)))
+    assert np.isclose(s.delta_norms[-1], np.sqrt(np.mean(np.sum((7 * d) ** 2, axis=1))))
     assert np.allclose(diagnostics.gains([1.0, 2.0, 1.0]), [2.0, 0.5])
 
 
@@ -75,3 +76,25 @@ def test_validation():
         diagnostics.gains([1.0])
     with pytest.raises(ValueError, match="positive"):
         diagnostics.gains([1.0, 0.0])
+
+
+def test_delta_norms_is_the_rms_of_each_examples_own_delta():
+    from lib import MLP
+
+    rng = np.random.default_rng(5)
+    model = MLP((3, 2), "identity")  # one affine layer: delta_1 = W^T (u - y) per example
+    theta = model.init(rng, "xavier")
+    X, Y = rng.normal(size=(6, 3)), rng.normal(size=(6, 2))
+    W = theta[:6].reshape(2, 3)
+    R = X @ W.T + theta[6:] - Y  # per-example output deltas of the half squared error
+    fp = model.forward(theta, X)
+    _, deltas = model.backward(theta, fp, R / 6, return_deltas=True)  # the mean loss
+    norms = diagnostics.delta_norms(deltas)
+    assert np.allclose(norms[1], np.sqrt(np.mean(np.sum(R**2, axis=1))), rtol=1e-13)
+    assert np.allclose(norms[0], np.sqrt(np.mean(np.sum((R @ W) ** 2, axis=1))), rtol=1e-13)
+    stats = diagnostics.layer_statistics(model, theta, X, y=Y)
+    assert np.array_equal(stats.delta_norms, norms)
+    with pytest.raises(TypeError, match="deltas"):
+        diagnostics.delta_norms(np.ones((2, 2)))
+    with pytest.raises(ValueError, match="rows"):
+        diagnostics.delta_norms([np.ones((2, 2)), np.ones((3, 2))])

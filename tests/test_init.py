@@ -166,3 +166,24 @@ def test_generator_state_advances_and_no_global_seeding():
 def test_rng_must_be_a_generator(bad):
     with pytest.raises(TypeError, match="rng"):
         initialize(MLP((2, 3, 1)), "he", bad)
+
+
+def test_scale_residual_blocks_scales_only_the_square_hidden_layers():
+    from lib import MLP
+    from lib.init import scale_residual_blocks
+
+    for residual in (False, True):
+        model = MLP((1, 5, 5, 5, 1, 1), "leaky_relu", residual=residual)
+        theta = model.init(np.random.default_rng(0), "he", bias=0.2)
+        before = theta.copy()
+        out = scale_residual_blocks(model, theta, 0.1)
+        assert np.array_equal(theta, before)  # the input is not modified
+        # oracle: the layout written out by hand (W_j row-major then b_j, layer after layer)
+        expected, pos = [], 0
+        for j, (m, k) in enumerate([(5, 1), (5, 5), (5, 5), (1, 5), (1, 1)]):
+            block = before[pos:pos + m * k + m]
+            expected.append(0.1 * block if j in (1, 2) else block)
+            pos += m * k + m
+        assert np.array_equal(out, np.concatenate(expected))
+    with pytest.raises(ValueError, match="scale"):
+        scale_residual_blocks(model, theta, np.nan)

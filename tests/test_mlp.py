@@ -399,6 +399,20 @@ def test_residual_flags():
     assert MLP((4, 4, 4), residual=True).residual_layers == (True, False)  # never the last
     assert MLP((4, 4, 4)).residual_layers == (False, False)
     assert MLP((3, 3), residual=True).residual_layers == (False,)
+    # the square hidden layers do not depend on the flag
+    assert MLP((4, 4, 4)).square_layers == (True, False)
+    assert MLP((2, 4, 4, 4, 3)).square_layers == (False, True, True, False)
+
+
+def test_offsets_are_the_layout_of_layers_and_check_X_names_the_argument():
+    net = MLP((2, 3, 1), "tanh")
+    assert net.offsets == ((0, 6, 9), (9, 12, 13))  # W_1 (3x2), b_1, W_2 (1x3), b_2
+    theta = np.arange(13.0)
+    (W1, b1), (W2, b2) = net.layers(theta)
+    assert W1.tolist() == [[0, 1], [2, 3], [4, 5]] and b2.tolist() == [12.0]
+    assert net.check_X([[1, 2]]).shape == (1, 2)
+    with pytest.raises(ValueError, match="Xq"):
+        net.check_X(np.ones((3, 3)), "Xq")
 
 
 def test_activation_assignment():
