@@ -178,6 +178,127 @@ def test_full_network_training_ends_apart_and_below_the_frozen_feature_minimum(s
         run = optim.train(net, t0, X, y, loss="logistic", lr=0.3, epochs=600)
         u = net.predict(run.theta, X)[:, 0]
         final.append(np.mean(np.logaddexp(0.0, u) - y * u))
+        assert run.loss[-1] < run.loss[-51] - 1e-3  # still descending at step 600
     final = np.array(final)
     assert np.ptp(final) > 1e-4
-    assert np.median(final) < frozen_min - 0.01
+    assert np.all(final < frozen_min - 0.01)  # every run below the frozen-feature minimum
+    ev = np.linalg.eigvalsh(Pt.T @ Pt / N)
+    assert ev.max() / ev.min() > 1000  # strongly correlated features
+
+
+def test_two_logit_cross_entropy_is_logistic_loss_of_the_difference():
+    rng = np.random.default_rng(7)
+    U = rng.normal(scale=3.0, size=(50, 2))
+    y = rng.integers(0, 2, size=50)
+    d = U[:, 1] - U[:, 0]
+    ce = losses.softmax_cross_entropy(U, y, "none")[0]
+    assert np.allclose(ce, np.log1p(np.exp(d)) - y * d, rtol=1e-12)
+    # shifting both logits changes nothing
+    assert np.allclose(losses.softmax_cross_entropy(U + 5.0, y, "none")[0], ce, rtol=1e-10)
+
+
+def test_naive_cross_entropy_becomes_exactly_zero_between_53_and_57_ln2():
+    # the chapter: positive for every lambda < 53 ln 2, exactly 0 for every lambda >= 57 ln 2
+    lam = np.linspace(30, 45, 3001)
+    naive = np.array([-np.log(np.exp(v) / np.exp(v * np.eye(10)[0]).sum()) for v in lam])
+    assert np.all(naive[lam < 53 * np.log(2)] > 0)
+    assert np.all(naive[lam >= 57 * np.log(2)] == 0)
+    # the mechanism: below 2^53 adding 1 always moves a float; from 2^57 on adding 9 never does
+    rng = np.random.default_rng(4)
+    below = np.ldexp(1 + rng.random(1000), 52)  # floats in [2^52, 2^53)
+    above = np.ldexp(1 + rng.random(1000), 57 + rng.integers(0, 4, 1000))
+    assert np.all(below + 1 > below) and np.all(above + 9 == above)
+    assert 2.0**56 + 9 != 2.0**56
+
+
+def test_activations_match_their_formulas_and_leaky_slope_of_mlp():
+    z = np.linspace(-4, 4, 801)
+    z = z[np.abs(z) > 1e-3]
+    assert np.allclose(activations.sigmoid(z), 1 / (1 + np.exp(-z)), rtol=1e-12)
+    assert np.allclose(activations.tanh(z), np.sinh(z) / np.cosh(z), rtol=1e-12)
+    assert np.array_equal(activations.relu(z), np.maximum(z, 0))
+    assert np.allclose(activations.leaky_relu(z), np.where(z > 0, z, 0.01 * z), rtol=1e-15)
+    for f, fp in ((activations.sigmoid, activations.sigmoid_prime),
+                  (activations.tanh, activations.tanh_prime),
+                  (activations.relu, activations.relu_prime),
+                  (activations.leaky_relu, activations.leaky_relu_prime)):
+        fd = (f(z + 1e-6) - f(z - 1e-6)) / 2e-6
+        assert np.max(np.abs(fp(z) - fd)) < 1e-8
+    assert activations.relu_prime(np.zeros(1))[0] == 0.0
+    net = MLP((1, 1, 1), "leaky_relu")
+    th = net.flatten([(np.ones((1, 1)), np.zeros(1)), (np.ones((1, 1)), np.zeros(1))])
+    assert np.allclose(net.predict(th, np.array([[-2.0]]))[0, 0], -0.02)
+
+
+def test_two_relu_units_solve_xor_and_hidden_images_are_separable():
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    y = np.array([0.0, 1.0, 1.0, 0.0])
+    W1, b1 = np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([0.0, -1.0])
+    W2, b2 = np.array([[1.0, -2.0]]), np.array([0.0])
+    H = np.maximum(0, X @ W1.T + b1)
+    assert np.array_equal(H, [[0, 0], [1, 0], [1, 0], [2, 1]])
+    assert np.array_equal(H @ W2[0] + b2[0], y)
+    net = MLP((2, 2, 1), "relu")
+    assert np.array_equal(net.predict(net.flatten([(W1, b1), (W2, b2)]), X)[:, 0], y)
+    score = H @ np.array([1.0, -2.0]) - 0.5
+    assert np.all(np.sign(score) == 2 * y - 1) and np.abs(score).min() >= 0.5
+    # in the input space the decision boundary is x1 + x2 = 1/2 and 3/2
+    rng = np.random.default_rng(0)
+    P = rng.uniform(-1, 2, size=(2000, 2))
+    s = P.sum(axis=1)
+    inside = net.predict(net.flatten([(W1, b1), (W2, b2)]), P)[:, 0] > 0.5
+    assert np.array_equal(inside, (s > 0.5) & (s < 1.5))
+    # no line separates XOR in the input space (chapter 1): random lines all fail
+    w = rng.normal(size=(5000, 3))
+    pred = (X @ w[:, :2].T + w[:, 2]) > 0
+    assert not np.any(np.all(pred == (y[:, None] > 0), axis=0))
+
+
+def test_identity_network_training_problem_is_not_convex():
+    net = MLP((1, 1, 1), "identity")
+
+    def L(w1, w2):
+        th = net.flatten([(np.array([[w1]]), np.zeros(1)), (np.array([[w2]]), np.zeros(1))])
+        return 2 * net.loss(th, np.ones((1, 1)), np.ones((1, 1)), loss="mse")
+
+    assert L(1.0, 1.0) == L(-1.0, -1.0) == 0.0 and L(0.0, 0.0) == 1.0
+    h = 1e-4
+    H = np.array([[L(h, 0) - 2 * L(0, 0) + L(-h, 0),
+                   (L(h, h) - L(h, -h) - L(-h, h) + L(-h, -h)) / 4],
+                  [0.0, L(0, h) - 2 * L(0, 0) + L(0, -h)]]) / h**2
+    H[1, 0] = H[0, 1]
+    assert np.allclose(np.linalg.eigvalsh(H), [-2.0, 2.0], atol=1e-6)
+
+
+def test_identity_collapse_bias_formula():
+    from lib import piecewise as pw
+    rng = np.random.default_rng(3)
+    net = MLP((1, 5, 5, 5, 1, 1), "identity")
+    th = net.init(rng, "uniform")
+    lay = net.layers(th)
+    W_all, b_all = pw.affine_collapse(net, th)
+    b = lay[-1][1].copy()
+    for ell in range(2, len(lay) + 1):
+        prod = np.eye(1)
+        for W, _ in lay[ell - 1:][::-1]:
+            prod = prod @ W
+        b = b + prod @ lay[ell - 2][1]
+    z = np.array([[0.0]])
+    for W, bb in lay:
+        z = W @ z + bb[:, None]
+    assert np.allclose(b_all, b, rtol=1e-12, atol=1e-15) and np.allclose(z[:, 0], b)
+
+
+def test_kinks_explorer_initial_state_output_range():
+    net = MLP((1, 5, 5, 5, 1, 1), "leaky_relu", alpha=0.1)
+    z = np.linspace(-3, 3, 1201)[None, :]
+    lay = net.layers(net.init(np.random.default_rng(0), "uniform"))
+    for j, (W, b) in enumerate(lay):
+        z = W @ z + b[:, None]
+        if j < len(lay) - 1:
+            z = np.maximum(z, 0.1 * z)
+    assert 1e-4 < np.ptp(z) < 1e-2
+
+
+def test_xor_feature_network_has_67_parameters():
+    assert MLP((2, 6, 6, 1), "tanh").num_params == 67
