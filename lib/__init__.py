@@ -32,8 +32,9 @@ module. ``from lib import <module>`` imports any of them.
 chapter (``chapters/``)         modules (``lib/``)              tests (``tests/``)
 ==============================  ==============================  ======================================
 ``01_perceptron``               ``linear``, ``data``,           ``test_ch01_perceptron.py``,
-                                ``activations``                 ``test_linear.py``, ``test_data.py``,
-                                                                ``test_activations.py``
+                                ``activations``,                ``test_linear.py``, ``test_data.py``,
+                                ``perceptron_margin``           ``test_activations.py``,
+                                                                ``test_perceptron_margin.py``
 ``02_lda_logistic``             ``discriminant``, ``losses``,   ``test_ch02_lda_logistic.py``,
                                 ``gradcheck``                   ``test_discriminant.py``,
                                                                 ``test_losses.py``, ``test_gradcheck.py``
