@@ -1,9 +1,45 @@
 """Chapter 1 claims, each checked against an independent computation."""
 
+import json
+import pathlib
+import re
+
 import numpy as np
 import pytest
 
-from lib import activations, data, linear, widgets
+from lib import activations, data, linear, perceptron_margin, widgets
+
+NOTEBOOK = pathlib.Path(__file__).resolve().parents[1] / "chapters" / "01_perceptron.ipynb"
+W_TRUE, B_TRUE = np.array([1.0, -0.7]), 0.4
+
+
+def plain_perceptron(X, y, lr, max_epochs, rng):
+    """The rule in plain numpy, on augmented vectors, as SGD on max(0, -t w~.x~)."""
+    Xt, t = np.hstack([X, np.ones((len(X), 1))]), 2 * y - 1
+    wt, path, per_epoch = np.zeros(Xt.shape[1]), [np.zeros(Xt.shape[1])], []
+    for _ in range(max_epochs):
+        count = 0
+        for i in rng.permutation(len(X)):
+            margin = t[i] * (X[i] @ wt[:-1] + wt[-1])
+            if margin < 0 or (margin == 0 and t[i] < 0):  # a mistake of step(.) >= 0
+                wt = wt + lr * t[i] * Xt[i]
+                path.append(wt)
+                count += 1
+        per_epoch.append(count)
+        if count == 0:
+            break
+    return np.array(path), np.array(per_epoch)
+
+
+def constants(X, y, w_b):
+    Z = (2 * y - 1)[:, None] * np.hstack([X, np.ones((len(X), 1))])
+    return np.min(Z @ w_b) / np.linalg.norm(w_b), np.max(np.linalg.norm(Z, axis=1))
+
+
+def orders(X, y, seed, k):
+    return np.array([linear.perceptron(X, y, max_epochs=10_000,
+                                       rng=np.random.default_rng([seed, k, r])).mistakes.sum()
+                     for r in range(20)])
 
 
 def test_prediction_is_step_of_affine_score():
@@ -57,26 +93,170 @@ def test_step_size_does_not_change_the_run_from_zero():
 
 @pytest.mark.parametrize("seed", range(20))
 def test_chapter_run_converges_well_inside_novikoff_bound(seed):
-    # the chapter's cell draws data and visiting order from default_rng([SEED, 5])
-    rng = np.random.default_rng([seed, 5])
-    w_true, b_true = np.array([1.0, -0.7]), 0.4
-    X, y = data.separable_blobs(100, rng, margin=0.1, w=w_true, b=b_true)
-    fit = linear.perceptron(X, y, max_epochs=1000, rng=rng)
-    Xt = np.hstack([X, np.ones((len(X), 1))])
-    u = np.append(w_true, b_true)
-    u /= np.linalg.norm(u)
-    gamma = np.min((2 * y - 1) * (Xt @ u))
-    R = np.max(np.linalg.norm(Xt, axis=1))
+    # the chapter's cell draws data from default_rng([SEED, 5]), visiting orders from [SEED, 6]
+    X, y = data.separable_blobs(100, np.random.default_rng([seed, 5]), margin=0.1, w=W_TRUE,
+                                b=B_TRUE)
+    fit = linear.perceptron(X, y, max_epochs=1000, rng=np.random.default_rng([seed, 6]))
+    path, per_epoch = plain_perceptron(X, y, 1.0, 1000, np.random.default_rng([seed, 6]))
+    assert np.array_equal(per_epoch, fit.mistakes)
+    assert path.shape == fit.path.shape and np.max(np.abs(path - fit.path)) < 1e-12
+    gamma, R = constants(X, y, np.append(W_TRUE, B_TRUE))
     assert fit.converged
     assert np.all(linear.perceptron_predict(X, fit.w, fit.b) == y)
     # the chapter's claim "well inside the guarantee": a tenth of the bound, on every seed
     assert fit.mistakes.sum() < 0.1 * (R / gamma) ** 2
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_input_and_augmented_margins(seed):
+    X, y = data.separable_blobs(100, np.random.default_rng([seed, 5]), margin=0.1, w=W_TRUE,
+                                b=B_TRUE)
+    t = 2 * y - 1
+    margin_in = np.min(t * (X @ W_TRUE + B_TRUE)) / np.linalg.norm(W_TRUE)
+    gamma, _ = constants(X, y, np.append(W_TRUE, B_TRUE))
+    ratio = np.linalg.norm(W_TRUE) / np.hypot(np.linalg.norm(W_TRUE), B_TRUE)
+    assert abs(margin_in - 0.1) < 1e-12 and abs(gamma - ratio * margin_in) < 1e-12
+    # the numbers of the text: |w| = 1.221, |(w, b)| = 1.285, ratio 0.950 (closed forms)
+    assert abs(np.sqrt(1.49) - 1.221) < 5e-4 and abs(np.sqrt(1.65) - 1.285) < 5e-4
+    assert abs(np.sqrt(1.49 / 1.65) - 0.950) < 5e-4 and np.isclose(ratio, np.sqrt(1.49 / 1.65))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_shifted_data_keep_the_margin_but_not_the_bound(seed):
+    X, y = data.separable_blobs(100, np.random.default_rng([seed, 5]), margin=0.1, w=W_TRUE,
+                                b=B_TRUE)
+    shift = np.array([-3.0, 2.0])
+    Xs, bs = X + shift, B_TRUE - W_TRUE @ shift
+    t = 2 * y - 1
+    assert np.isclose(np.min(t * (Xs @ W_TRUE + bs)), np.min(t * (X @ W_TRUE + B_TRUE)),
+                      atol=1e-12)
+    g, R = constants(X, y, np.append(W_TRUE, B_TRUE))
+    gs, Rs = constants(Xs, y, np.append(W_TRUE, bs))
+    # gamma shrinks by |(w, b_shift)| / |(w, b)| (closed form: the shift only changes b)
+    assert np.isclose(g / gs, np.hypot(np.linalg.norm(W_TRUE), bs)
+                      / np.hypot(np.linalg.norm(W_TRUE), B_TRUE), rtol=1e-12)
+    ratio = (Rs / gs) ** 2 / (R / g) ** 2
+    assert ratio > 20 and (seed != 1 or 25 < ratio < 35)  # "about 30" for the chapter's draw
+    m, ms = orders(X, y, seed, 8), orders(Xs, y, seed, 9)
+    assert np.median(ms) > 3 * np.median(m)
+    assert m.max() <= (R / g) ** 2 and ms.max() <= (Rs / gs) ** 2
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_maximum_margin_bound_and_the_perceptrons_own_direction(seed):
+    X, y = data.separable_blobs(100, np.random.default_rng([seed, 5]), margin=0.1, w=W_TRUE,
+                                b=B_TRUE)
+    g, R = constants(X, y, np.append(W_TRUE, B_TRUE))
+    best = perceptron_margin.max_margin_augmented(X, y)
+    g_star = 1 / np.hypot(np.linalg.norm(best.w), best.b)
+    assert g <= g_star + 1e-10  # the true direction is feasible
+    fit = linear.perceptron(X, y, max_epochs=1000, rng=np.random.default_rng([seed, 6]))
+    g_fit, _ = constants(X, y, np.append(fit.w, fit.b))
+    assert 0 < g_fit < g
+    assert fit.mistakes.sum() <= (R / g_star) ** 2
+
+
+def test_chapter_seed_true_line_is_the_maximum_margin_direction():
+    X, y = data.separable_blobs(100, np.random.default_rng([1, 5]), margin=0.1, w=W_TRUE,
+                                b=B_TRUE)
+    g, R = constants(X, y, np.append(W_TRUE, B_TRUE))
+    best = perceptron_margin.max_margin_augmented(X, y)
+    assert abs(best.gamma - g) < 1e-10 and 2225 < (R / g) ** 2 < 2227
+
+
+def _exercise_table():
+    nb = json.loads(NOTEBOOK.read_text())
+    text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    rows = re.findall(r"^\| ([0-9.]+) \| ([0-9.]+) \| ([0-9.]+) \| ([0-9]+) \| ([0-9]+) \| "
+                      r"([0-9]+) to ([0-9]+) \|$", text, flags=re.M)
+    assert len(rows) == 3, rows
+    return rows
+
+
+@pytest.mark.parametrize("row", _exercise_table(), ids=lambda r: r[0])
+def test_exercise_table_of_the_bound(row):
+    m = float(row[0])
+    X, y = data.separable_blobs(100, np.random.default_rng([1, 5]), margin=m, w=W_TRUE, b=B_TRUE)
+    g, R = constants(X, y, np.append(W_TRUE, B_TRUE))
+    best = perceptron_margin.max_margin_augmented(X, y)
+    Z = (2 * y - 1)[:, None] * np.hstack([X, np.ones((len(X), 1))])
+    wt = np.append(best.w, best.b)
+    assert np.min(Z @ wt) > 1 - 1e-9 and np.all(best.alpha >= 0)  # KKT, plain numpy
+    assert np.max(np.abs(Z.T @ best.alpha - wt)) < 1e-9 * np.linalg.norm(wt)
+    g_star = 1 / np.linalg.norm(wt)
+    mist = orders(X, y, 1, 10)
+    assert [f"{g:.4f}", f"{g_star:.4f}", f"{(R / g) ** 2:.0f}", f"{(R / g_star) ** 2:.0f}",
+            str(mist.min()), str(mist.max())] == list(row[1:])
+    assert mist.max() <= (R / g_star) ** 2 <= (R / g) ** 2 * (1 + 1e-9)
+
+
+def test_perceptron_step_is_minus_eta_times_a_subgradient_of_the_perceptron_loss():
+    rng = np.random.default_rng(11)
+    h, eta = 1e-6, 0.3
+    for _ in range(300):
+        x, w, b = rng.normal(size=3), rng.normal(size=3), rng.normal()
+        y = rng.integers(0, 2)
+        t = 2 * y - 1
+        wt, xt = np.append(w, b), np.append(x, 1.0)
+        if abs(wt @ xt) < 1e-3:
+            continue
+
+        def loss(v, xt=xt, t=t):
+            return max(0.0, -t * (v @ xt))
+
+        grad = np.array([(loss(wt + h * e) - loss(wt - h * e)) / (2 * h) for e in np.eye(4)])
+        res = linear.perceptron(x[None, :], np.array([float(y)]), lr=eta, max_epochs=1, w0=w,
+                                b0=b)
+        assert np.allclose(res.path[-1], wt - eta * grad, atol=1e-8)
+
+
+def test_logistic_loss_is_within_log2_of_the_perceptron_loss():
+    z = np.linspace(-30, 30, 60_001)
+    direct = np.log(1 + np.exp(-z)) - np.maximum(0, -z)
+    gap = np.log1p(np.exp(-np.abs(z)))  # the same difference, in closed form
+    assert np.max(np.abs(direct - gap)) < 1e-13
+    assert np.all(gap > 0) and np.max(gap) <= np.log(2) + 1e-15
+    assert np.isclose(gap[30_000], np.log(2), rtol=1e-15)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_overlapping_classes_have_a_certificate_of_non_separability(seed):
+    X, y = data.overlapping_blobs(120, np.random.default_rng([seed, 7]), distance=1.5)
+    zeros, ones = X[y == 0], X[y == 1]
+    found = None
+    for q in ones[np.argsort(np.linalg.norm(ones - zeros.mean(0), axis=1))[:5]]:
+        near = zeros[np.argsort(np.linalg.norm(zeros - q, axis=1))[:8]]
+        for i in range(8):
+            for j in range(i + 1, 8):
+                for k in range(j + 1, 8):
+                    A = np.vstack([near[[i, j, k]].T, np.ones(3)])
+                    if np.linalg.matrix_rank(A) == 3:
+                        lam = np.linalg.solve(A, np.append(q, 1.0))
+                        if np.all(lam > 1e-9):
+                            found = (near[[i, j, k]], q)
+    assert found is not None
+    tri, q = found
+    # no line puts the triangle on its 0 side and q on its 1 side: q's score is a convex
+    # combination of the vertices' scores; checked on many random lines
+    rng = np.random.default_rng(seed)
+    for w, b in zip(rng.normal(size=(2000, 2)), rng.normal(size=2000) * 3, strict=True):
+        assert not (np.all(tri @ w + b < 0) and q @ w + b >= 0)
+
+
+def test_two_hidden_step_units_compute_xor():
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
+    h_or = (X.sum(1) - 0.5 >= 0).astype(float)
+    h_and = (X.sum(1) - 1.5 >= 0).astype(float)
+    out = (h_or - h_and - 0.5 >= 0).astype(float)
+    assert np.array_equal(out, np.logical_xor(X[:, 0], X[:, 1]).astype(float))
+    assert np.array_equal(h_or, np.logical_or(X[:, 0], X[:, 1]))
+    assert np.array_equal(h_and, np.logical_and(X[:, 0], X[:, 1]))
+
+
 def test_xor_never_converges():
     X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
     y = np.array([0.0, 0.0, 1.0, 1.0])
-    fit = linear.perceptron(X, y, max_epochs=500)
+    fit = linear.perceptron(X, y, max_epochs=1000)
     assert not fit.converged and np.all(fit.mistakes > 0)
 
 
