@@ -302,3 +302,9 @@ def test_kinks_explorer_initial_state_output_range():
 
 def test_xor_feature_network_has_67_parameters():
     assert MLP((2, 6, 6, 1), "tanh").num_params == 67
+
+
+def test_exp_overflows_above_about_710():
+    with np.errstate(over="ignore"):
+        assert np.isfinite(np.exp(709.7)) and np.isinf(np.exp(709.8))
+    assert abs(np.log(np.finfo(float).max) - 710) < 0.5
