@@ -281,3 +281,39 @@ def test_perceptron_explorer_reacts_to_controls():
     ex.controls["mode"].value = "by hand"
     ex.controls["b"].value = -4.0
     assert "b = -4.00" in ex.text.value
+
+
+def test_cross_entropy_is_the_logistic_loss_of_the_signed_margin():
+    rng = np.random.default_rng(12)
+    score, y = rng.normal(size=2000) * 3, rng.integers(0, 2, size=2000)
+    p1 = 1 / (1 + np.exp(-score))
+    ce = -y * np.log(p1) - (1 - y) * np.log(1 - p1)
+    assert np.max(np.abs(ce - np.log1p(np.exp(-(2 * y - 1) * score)))) < 1e-10
+
+
+@pytest.mark.parametrize("shift", [(0.0, 0.0), (-3.0, 2.0)])
+def test_printed_mistake_counts_survive_a_1e12_perturbation_of_the_data(shift):
+    # the rule starts at 0, so the output policy's perturbation of theta0 is void: perturb X
+    X, y = data.separable_blobs(100, np.random.default_rng([1, 5]), margin=0.1, w=W_TRUE,
+                                b=B_TRUE)
+    X = X + np.array(shift)
+    Xp = X * (1 + 1e-12 * np.random.default_rng(13).standard_normal(X.shape))
+    k = 8 if shift == (0.0, 0.0) else 9
+    assert np.array_equal(orders(X, y, 1, k), orders(Xp, y, 1, k))
+    a = linear.perceptron(X, y, max_epochs=100, rng=np.random.default_rng([1, 6]))
+    b = linear.perceptron(Xp, y, max_epochs=100, rng=np.random.default_rng([1, 6]))
+    assert np.array_equal(a.mistakes, b.mistakes)
+
+
+def test_overlapping_run_counts_survive_a_1e12_perturbation_of_the_data():
+    rng = np.random.default_rng([1, 7])
+    X, y = data.overlapping_blobs(120, rng, distance=1.5)
+    state = rng.bit_generator.state  # the chapter's cell reuses rng for the visiting orders
+    a = linear.perceptron(X, y, max_epochs=100, rng=rng)
+    Xp = X * (1 + 1e-12 * np.random.default_rng(14).standard_normal(X.shape))
+    rng_p = np.random.default_rng([1, 7])
+    rng_p.bit_generator.state = state
+    b = linear.perceptron(Xp, y, max_epochs=100, rng=rng_p)
+    assert np.array_equal(a.mistakes, b.mistakes)
+    assert np.sum(linear.perceptron_predict(X, a.w, a.b) != y) == np.sum(
+        linear.perceptron_predict(Xp, b.w, b.b) != y)
