@@ -229,6 +229,13 @@ class Workspace:
     XT : array, shape (n_1, batch), optional
         Bind this input once (full-batch training, loss on the whole data set) instead of
         loading a minibatch into the input buffer at every step.
+
+    Attributes
+    ----------
+    forward_plan : list of ForwardStep
+        The bound buffers of every layer, in forward order.
+    backward_plan : list of BackwardStep
+        The same for the backward pass, last layer first.
     """
 
     def __init__(self, model, batch, params, grads, dtype=np.float64, XT=None):
@@ -267,8 +274,11 @@ class Workspace:
             d = np.empty((k, batch), dtype) if j > 0 else None
             bplan.append(BackwardStep(der, self.v[j], a, tmp, g, zin.T, G, A[:, :-1].T, d,
                                       bool(model.residual_layers[j])))
-        self._fplan = fplan
-        self._bplan = bplan[::-1]
+        self.forward_plan, self.backward_plan = fplan, bplan[::-1]
+        # the loops below unpack exact tuples: unpacking a NamedTuple takes the generic
+        # iterator path, measured at about 5 us per 47-layer sweep (4 % of a deep_residual step)
+        self._fplan = [tuple(step) for step in self.forward_plan]
+        self._bplan = [tuple(step) for step in self.backward_plan]
 
     def load(self, XT, yT, idx):
         """Copy columns ``idx`` of ``XT`` (and of float targets ``yT``, if given)."""

@@ -26,7 +26,7 @@ with :math:`s_j = 1` on a residual layer of a member and 0 otherwise.
 This is one of the four homes of the delta recursion (see :mod:`lib.mlp`), for a measured
 reason: chapter 8 trains 20 networks of up to 47 layers for 5000 epochs, and one stacked
 product per layer instead of K small ones is what keeps it within seconds. The stack's
-activation kernels are those of the fast single-network path (:func:`lib._workspace.kernels`),
+activation kernels are those of the fast single-network path (``lib._workspace.kernels``),
 except for the positively homogeneous ones (identity, ReLU, leaky ReLU), where it computes
 :math:`\sigma'(v)` first and :math:`\sigma(v) = v\,\sigma'(v)` from it (exact, one pass
 fewer; the backward pass reuses :math:`\sigma'(v)`). ``tests/test_mlp.py`` checks its

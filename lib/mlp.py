@@ -34,7 +34,7 @@ This is the reference implementation of the delta recursion. It is written out e
 only where a measured or a teaching reason asks for it, and each copy is tested against this
 one (``tests/test_mlp.py::test_every_engine_matches_the_reference``):
 
-* :mod:`lib._workspace`: one network, examples as columns, every buffer preallocated, for
+* ``lib._workspace``: one network, examples as columns, every buffer preallocated, for
   :func:`lib.optim.train` (per-call overhead dominates small steps; see its docstring);
 * :mod:`lib.ensemble` (``_Stack``): K networks stacked along a leading axis, for
   :func:`lib.ensemble.train_many` and the batched losses of :mod:`lib.landscape`;

@@ -135,6 +135,22 @@ def test_augmented_layout_round_trip_and_blocks():
     flat_k = _workspace.to_augmented(model, stacked)
     assert np.array_equal(flat_k, np.stack([flat, -flat, 2 * flat]))
     assert np.array_equal(_workspace.from_augmented(model, flat_k), stacked)
+    # the augmented blocks start and end where the model's layers do: [(0, 16), (16, 26)]
+    assert _workspace.augmented_offsets(model) == [(0, 16), (16, 26)]
+
+
+def test_plans_name_their_buffers_and_bind_the_parameter_views():
+    from lib import _workspace
+
+    model = MLP((2, 3, 3, 1), "tanh", residual=True)
+    flat = _workspace.to_augmented(model, model.init(np.random.default_rng(0), "he"))
+    params = _workspace.augmented_views(model, flat)
+    ws = _workspace.Workspace(model, 4, params, _workspace.augmented_views(model, 0 * flat))
+    assert [step.A is A for step, A in zip(ws.forward_plan, params, strict=True)] == [True] * 3
+    assert [step.skip is not None for step in ws.forward_plan] == [False, True, False]
+    assert [step.residual for step in ws.backward_plan] == [False, True, False]
+    assert ws.backward_plan[-1].d is None  # nobody needs dL/dx
+    assert [step.v.shape for step in ws.backward_plan] == [(1, 4), (3, 4), (3, 4)]
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
