@@ -253,6 +253,7 @@ def test_lda_efficiency_over_many_training_sets(seed):
     d = excess[400][:, 1, 1] - excess[400][:, 0, 1]
     assert d.mean() / (d.std(ddof=1) / math.sqrt(len(d))) > 3 and 1 < r_ll[400] < 1.5
     assert all(abs(r - 1) < 0.3 for r in r_err.values())
+    assert abs(r_err[30] - r_err[400]) < 0.15
     assert r_ll[30] > 1.8 and r_ll[30] > 1.5 * r_ll[400]
     assert skipped[400] == 0 and skipped[30] >= 5
 
@@ -296,3 +297,16 @@ def test_separable_gd_turns_towards_the_svm_direction(seed):
     if seed == 2:  # the chapter's printed path
         assert np.all(np.diff(ang) < 0) and 3 < ang[0] / ang[-1] < 4
         assert np.all(np.diff(margin) > 0)
+
+
+def test_separable_gradient_never_vanishes():
+    # the separable-data exercise: u^T grad L < 0 at every theta for a separating u
+    rng = np.random.default_rng([2, 102])
+    X, y = data.separable_blobs(60, rng)  # separated by x_1 + x_2 = 0
+    u = np.array([1.0, 1.0, 0.0])
+    A = np.hstack([X, np.ones((60, 1))])
+    assert np.all((2 * y - 1) * (A @ u) > 0)
+    for _ in range(200):
+        th = 3 * rng.normal(size=3)
+        r = 1 / (1 + np.exp(-(A @ th))) - y  # residuals, plain numpy
+        assert u @ (A.T @ r) / len(y) < 0
