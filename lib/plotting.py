@@ -413,7 +413,6 @@ def per_layer(ax, values, *, start=1, label=None, log=True, xlabel="layer $j$", 
     return ax
 
 
-layer_norms = per_layer  # the name chapter 5 and the backprop explorer use
 
 
 # --- chapter 10: generalization ---

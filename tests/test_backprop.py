@@ -336,7 +336,7 @@ def test_plotting_helpers():
     plotting.annotated_graph(a1, g, vals, g.backward(vals), current="v2", title="t")
     texts = [t.get_text() for t in a1.texts]
     assert "adj = 5.500" in texts and any(t.startswith("f = 11.652") for t in texts)
-    plotting.layer_norms(a2, [1.0, 0.1, 0.01])
+    plotting.per_layer(a2, [1.0, 0.1, 0.01])
     assert a2.get_yscale() == "log" and list(a2.get_xticks()) == [1, 2, 3]
     plt.close(fig)
 

@@ -169,10 +169,11 @@ def test_no_runtime_warning_escapes_from_an_overflowing_run():
 
 
 def test_gd_explorer_state_shows_a_diverging_run_as_its_finite_iterates():
-    from lib import objectives, widgets
+    from lib import objectives
+    from lib.widgets import training
 
     quad = objectives.quadratic(np.diag([1.0, 10.0]))
-    path, outcome = widgets._gd_state(quad, 1e3, (6.0, 2.5), 300)  # |1 - 1e4| ^ t overflows
+    path, outcome = training._gd_state(quad, 1e3, (6.0, 2.5), 300)  # |1 - 1e4| ^ t overflows
     assert outcome == "diverged"
     assert 1 < len(path) < 301 and np.all(np.isfinite(path))
     # plain numpy oracle: the iterates x_t = (I - gamma A)^t x_0 on the diagonal quadratic
