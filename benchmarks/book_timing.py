@@ -57,7 +57,8 @@ COPY_IGNORE = shutil.ignore_patterns("_build", ".git", ".ruff_cache", ".pytest_c
 MEASURE_CELL = """\
 import resource as _r
 _s, _c = _r.getrusage(_r.RUSAGE_SELF), _r.getrusage(_r.RUSAGE_CHILDREN)
-print("BOOK_TIMING", _s.ru_maxrss, _c.ru_maxrss, _s.ru_utime + _s.ru_stime + _c.ru_utime + _c.ru_stime)
+_cpu = _s.ru_utime + _s.ru_stime + _c.ru_utime + _c.ru_stime
+print("BOOK_TIMING", _s.ru_maxrss, _c.ru_maxrss, _cpu)
 """
 
 

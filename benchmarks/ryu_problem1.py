@@ -71,7 +71,8 @@ def run_torch(torch, model, theta0, X, y, dtype="float64"):
 
 
 def flops_per_run(model):
-    """Multiply-add FLOPs of forward + backward matmuls over all steps (elementwise work excluded)."""
+    """Multiply-add FLOPs of forward + backward matmuls over all steps (elementwise work
+    excluded)."""
     fwd = sum(2 * BATCH * m * k for m, k in model.shapes)
     bwd = sum(2 * BATCH * m * k for m, k in model.shapes)  # dL/dW_j
     bwd += sum(2 * BATCH * m * k for m, k in model.shapes[1:])  # delta_j (not needed for layer 1)

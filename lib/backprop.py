@@ -241,7 +241,8 @@ class ScalarGraph:
 
 
 def baydin_graph() -> ScalarGraph:
-    r"""The graph of :math:`f(x_1, x_2) = \ln x_1 + x_1 x_2 - \sin x_2` :cite:p:`baydin2018automatic`.
+    r"""The graph of :math:`f(x_1, x_2) = \ln x_1 + x_1 x_2 - \sin x_2`
+    :cite:p:`baydin2018automatic`.
 
     Nodes ``x1, x2`` (inputs), ``v1 = ln x1``, ``v2 = x1 * x2``, ``v3 = sin x2``,
     ``v4 = v1 + v2``, ``f = v4 - v3``. The input ``x1`` feeds two nodes, so its adjoint is a
@@ -713,7 +714,8 @@ def _louppe_args(X, y, W1, W2, lam):
 
 def louppe_forward(X, y, W1, W2, lam) -> LouppeForward:
     r"""Forward pass of :math:`f(x) = \sigma(W_2^\top\sigma(W_1^\top x))` with the loss
-    :math:`\mathrm{cross\_ent}(y, \hat y) + \lambda(\|W_1\|_F + \|W_2\|_2)` :cite:p:`louppe2023lecture2`.
+    :math:`\mathrm{cross\_ent}(y, \hat y) + \lambda(\|W_1\|_F + \|W_2\|_2)`
+    :cite:p:`louppe2023lecture2`.
 
     The cross-entropy is averaged over the N examples and computed from the logit ``u3``
     (:func:`lib.losses.binary_logistic`), never as ``log(yhat)``.
@@ -749,8 +751,10 @@ def louppe_gradients(X, y, W1, W2, lam) -> dict:
     .. math::
 
         \frac{\partial\ell}{\partial W_1} =
-        \underbrace{\frac{\partial\ell}{\partial u_8}\frac{\partial u_8}{\partial W_1}}_{\text{data}}
-        + \underbrace{\frac{\partial\ell}{\partial u_4}\frac{\partial u_4}{\partial W_1}}_{\text{penalty}}
+        \underbrace{\frac{\partial\ell}{\partial u_8}
+                    \frac{\partial u_8}{\partial W_1}}_{\text{data}}
+        + \underbrace{\frac{\partial\ell}{\partial u_4}
+                      \frac{\partial u_4}{\partial W_1}}_{\text{penalty}}
         = \sum_i x_i\big((\hat y_i - y_i)/N\; W_2\odot\sigma'(u_{1,i})\big)^\top
           + \lambda\frac{W_1}{\|W_1\|_F}.
 

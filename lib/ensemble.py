@@ -219,7 +219,8 @@ class _Buffers:
                     for j, (m, k) in enumerate(shapes)]  # where z_{j+1} is written
         self.v = [np.empty((a, m, nb)) for a, (m, k) in zip(act, shapes, strict=True)]  # v_j
         self.tmp = [np.empty((a, m, nb)) for a, (m, k) in zip(act, shapes, strict=True)]
-        self.der = [np.empty((a, m, nb)) for a, (m, k) in zip(act, shapes, strict=True)]  # sigma'(v_j)
+        # sigma'(v_j)
+        self.der = [np.empty((a, m, nb)) for a, (m, k) in zip(act, shapes, strict=True)]
         self.g = [np.empty((a, m, nb)) for a, (m, k) in zip(act, shapes, strict=True)]
         # delta_j = dL/dz_j for j = 1..n, and delta_{n+1} = dL/dv_n (the loss gradient)
         self.delta = [np.empty((K, k, nb)) for m, k in shapes]
@@ -381,13 +382,15 @@ def _prepare(model, thetas, X, y, loss):
     loss_fn = _losses.get(loss)
     y_arr = np.asarray(y, dtype=float)
     if y_arr.ndim == 0 or y_arr.shape[0] != X.shape[0]:
-        raise ValueError(f"y must have one row per row of X ({X.shape[0]}), got shape {y_arr.shape}")
+        raise ValueError(f"y must have one row per row of X ({X.shape[0]}), "
+                         f"got shape {y_arr.shape}")
     loss_fn(model.predict(thetas[0], X[:1]), y_arr[:1])  # validates y for this loss
     is_mse = loss_fn is _losses.mse
     if is_mse and y_arr.ndim == 1:
         y_arr = y_arr[:, None]
     if is_mse and y_arr.shape[1] != model.widths[-1]:
-        raise ValueError(f"y must have shape (N, {model.widths[-1]}) for the mse loss, got {y_arr.shape}")
+        raise ValueError(f"y must have shape (N, {model.widths[-1]}) for the mse loss, "
+                         f"got {y_arr.shape}")
     return thetas, X, y_arr, loss_fn, is_mse
 
 

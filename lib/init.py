@@ -62,7 +62,8 @@ def weight_std(scheme, fan_in, fan_out, *, lipschitz=0.5, alpha=1.0):
         return float(1.0 / ((np.sqrt(fan_in) + np.sqrt(fan_out)) * lipschitz * alpha))
     if scheme == "uniform":
         return float(1.0 / np.sqrt(fan_in))
-    raise ValueError(f"unknown initialization scheme {scheme!r}; expected one of {', '.join(SCHEMES)}")
+    raise ValueError(f"unknown initialization scheme {scheme!r}; "
+                     f"expected one of {', '.join(SCHEMES)}")
 
 
 def initialize(model, scheme, rng, *, bias=None, gain=1.0, lipschitz=0.5, alpha=1.0):

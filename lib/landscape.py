@@ -116,7 +116,8 @@ def random_directions(model, theta, rng, *, normalization="filter"):
     theta = model.check_theta(theta)
     check_rng(rng)
     if normalization not in ("filter", "layer", "none"):
-        raise ValueError(f"normalization must be 'filter', 'layer' or 'none', got {normalization!r}")
+        raise ValueError("normalization must be 'filter', 'layer' or 'none', "
+                         f"got {normalization!r}")
     dirs = rng.standard_normal((2, model.num_params))
     if normalization == "none":
         return dirs[0], dirs[1]

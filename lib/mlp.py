@@ -335,7 +335,8 @@ class MLP:
         out = fp.output
         delta_out = as_array(delta_out, "delta_out", ndim=2)
         if delta_out.shape != out.shape:
-            raise ValueError(f"delta_out must have the output's shape {out.shape}, got {delta_out.shape}")
+            raise ValueError(f"delta_out must have the output's shape {out.shape}, "
+                             f"got {delta_out.shape}")
         grad = np.empty(self.num_params)
         deltas = [delta_out] if return_deltas else None
         self._backward(self.layers(theta), fp, delta_out, grad, deltas)

@@ -136,7 +136,8 @@ def computational_graph(ax, nodes, edges, *, radius=0.32, fontsize=11):
 
     for name, (x, y, kind, label) in nodes.items():
         if kind not in _NODE_STYLE:
-            raise ValueError(f"kind of node {name!r} must be one of {list(_NODE_STYLE)}, got {kind!r}")
+            raise ValueError(f"kind of node {name!r} must be one of {list(_NODE_STYLE)}, "
+                             f"got {kind!r}")
         ax.add_patch(Circle((x, y), radius, linewidth=1.5, zorder=2, **_NODE_STYLE[kind]))
         ax.text(x, y, label, ha="center", va="center", fontsize=fontsize, zorder=3)
     for a, b in edges:

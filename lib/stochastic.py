@@ -10,8 +10,9 @@ In empirical risk minimisation the loss is an average over the N examples,
 so the gradient of one example picked uniformly at random is an unbiased estimate of the full
 gradient. This module provides
 
-* :func:`~lib.landscape.per_example_gradients` (re-exported here): all :math:`\nabla\ell_i(\theta)` of an
-  :class:`~lib.mlp.MLP` at once, shape ``(N, p)`` (vectorised over the batch);
+* :func:`~lib.landscape.per_example_gradients` (re-exported here): all
+  :math:`\nabla\ell_i(\theta)` of an :class:`~lib.mlp.MLP` at once, shape ``(N, p)``
+  (vectorised over the batch);
 * :class:`CountingLoss`: a loss wrapper that counts the examples it touches, to measure the
   cost of a step of :func:`lib.optim.train` in examples rather than seconds;
 * :func:`linear_sgd_path`: the shuffled-cyclic minibatch SGD of :func:`lib.optim.train` for

@@ -244,7 +244,8 @@ def test_time_passes_returns_positive_medians():
     theta = net.init(RNG, "xavier")
     t = backprop.time_passes(net, theta, RNG.normal(size=(6, 4)), RNG.normal(size=(6, 1)),
                              repeats=3)
-    assert set(t) == {"forward", "backward", "ratio"} and t["ratio"] > 0 and t["forward"] > 0 and t["backward"] > 0
+    assert set(t) == {"forward", "backward", "ratio"}
+    assert t["ratio"] > 0 and t["forward"] > 0 and t["backward"] > 0
     with pytest.raises(ValueError):
         backprop.time_passes(net, theta, np.zeros((2, 4)), np.zeros((2, 1)), repeats=0)
 

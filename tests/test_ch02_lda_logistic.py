@@ -270,7 +270,8 @@ def _svm_augmented(X, y):
             except np.linalg.LinAlgError:
                 continue
             u = B.T @ lam
-            if lam.min() >= 0 and (A @ u).min() >= 1 - 1e-9 and (best is None or u @ u < best @ best):
+            feasible = lam.min() >= 0 and (A @ u).min() >= 1 - 1e-9
+            if feasible and (best is None or u @ u < best @ best):
                 best = u
     return best, A
 

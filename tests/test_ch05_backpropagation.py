@@ -246,7 +246,8 @@ def test_chapter_gradient_checks_hold_by_a_wide_margin(seed):
         theta = net.init(rng, "xavier")
         for N in (1, 16):
             X, Y = rng.normal(size=(N, 3)), rng.normal(size=(N, 2))
-            num = gradcheck.numerical_gradient(lambda t, X=X, Y=Y, net=net: net.loss(t, X, Y), theta)
+            num = gradcheck.numerical_gradient(
+                lambda t, X=X, Y=Y, net=net: net.loss(t, X, Y), theta)
             # the explicit Jacobian-product gradient, averaged, against finite differences
             per = [backprop.backprop_jacobians(net, theta, X[i], Y[i]).grad for i in range(N)]
             assert gradcheck.relative_error(np.mean(per, axis=0), num) < 1e-7

@@ -50,7 +50,8 @@ def test_delta_norms_and_operator_norms():
     Xp, Xm = X.copy(), X.copy()
     Xp[i, k] += h
     Xm[i, k] -= h
-    fd = np.sum(delta_out[i] * (model.predict(theta, Xp)[i] - model.predict(theta, Xm)[i])) / (2 * h)
+    change = model.predict(theta, Xp)[i] - model.predict(theta, Xm)[i]
+    fd = np.sum(delta_out[i] * change) / (2 * h)
     fp = model.forward(theta, X)
     _, deltas = model.backward(theta, fp, delta_out, return_deltas=True)
     assert np.isclose(deltas[0][i, k], fd, rtol=1e-6)
