@@ -72,8 +72,8 @@ def empirical_ratios(model, theta, X1, X2):
     array, shape (M,)
     """
     check_model(model)
-    X1 = model._check_X(X1, "X1")
-    X2 = model._check_X(X2, "X2")
+    X1 = model.check_X(X1, "X1")
+    X2 = model.check_X(X2, "X2")
     if X1.shape != X2.shape:
         raise ValueError(f"X1 and X2 must have the same shape, got {X1.shape} and {X2.shape}")
     dx = np.linalg.norm(X1 - X2, axis=1)

@@ -246,7 +246,6 @@ class MLP:
             raise ValueError(f"{name} must have shape (N, {self.widths[0]}), got {X.shape}")
         return X
 
-    _check_X = check_X  # the former private name, still used by lib.lipschitz and lib.overparam
 
     def _forward(self, layers, X) -> ForwardPass:
         z, v = [X], []

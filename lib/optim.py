@@ -7,8 +7,12 @@ r"""Gradient descent and minibatch SGD (chapter 4).
   (``batch_size=None``) or by minibatch SGD in the *shuffled cyclic* order: every epoch draws
   a fresh permutation of the N examples and visits them in consecutive batches of size B (the
   last batch is smaller when B does not divide N). One epoch is :math:`\lceil N/B\rceil` steps.
+* :func:`levenberg_marquardt` fits a scalar-output :class:`~lib.mlp.MLP` by damped
+  Gauss-Newton steps :math:`\Delta\theta = -J^\top(JJ^\top + \mu I)^{-1} r`, each the
+  smallest parameter change that fits the linearised model; on an overparameterized network
+  it reaches (numerically) zero training loss in a few dozen steps (chapter 10).
 
-The optimiser never mutates its inputs; it returns a new ``theta`` and a loss history.
+The optimisers never mutates its inputs; it returns a new ``theta`` and a loss history.
 
 Divergence
 ----------
@@ -40,7 +44,8 @@ from ._validate import (
 )
 from ._workspace import Workspace, augmented_views, from_augmented, to_augmented
 
-__all__ = ["gradient_descent", "train", "TrainResult", "DivergenceError", "DIVERGENCE_FACTOR"]
+__all__ = ["gradient_descent", "train", "TrainResult", "DivergenceError", "DIVERGENCE_FACTOR",
+           "levenberg_marquardt", "LMResult"]
 
 DIVERGENCE_FACTOR = 1e12
 """A loss above ``DIVERGENCE_FACTOR * max(first loss, 1)`` counts as divergence."""
@@ -339,3 +344,92 @@ def train(model, theta0, X, y, *, loss="mse", lr, epochs, batch_size=None, rng=N
         raise DivergenceError("training", lr=lr, step=steps, history=np.asarray(history))
     theta = from_augmented(model, params)
     return TrainResult(theta=theta, loss=np.asarray(history), steps=steps)
+
+
+@dataclass
+class LMResult:
+    """Outcome of :func:`levenberg_marquardt`.
+
+    Attributes
+    ----------
+    theta : array, shape (p,)
+    loss : array
+        Mean half squared error after every accepted step (first entry at ``theta0``).
+    converged : bool
+        Whether the loss fell below ``tol``.
+    """
+
+    theta: np.ndarray
+    loss: np.ndarray
+    converged: bool
+
+
+def levenberg_marquardt(model, theta0, X, y, *, iters=100, mu=1e-3, tol=1e-20):
+    r"""Fit a scalar-output network by Levenberg-Marquardt (damped Gauss-Newton).
+
+    With residuals :math:`r = m(X;\theta) - y` and the Jacobian :math:`J` of the outputs
+    (:meth:`lib.mlp.MLP.output_jacobian`, shape (N, p)), a trial step is
+
+    .. math::
+
+        \Delta\theta = -J^\top (JJ^\top + \mu I_N)^{-1} r
+                     = -(J^\top J + \mu I_p)^{-1} J^\top r,
+
+    the minimiser of :math:`\|r + J\Delta\|^2 + \mu\|\Delta\|^2`. An accepted step (lower loss)
+    divides :math:`\mu` by 3 (:math:`\mu` is measured in units of
+    :math:`\operatorname{tr}(JJ^\top)/N`); a rejected one multiplies it by 4.
+
+    Parameters
+    ----------
+    model : lib.mlp.MLP with one output
+    theta0 : array, shape (p,)
+    X : array, shape (N, n_1)
+    y : array, shape (N,) or (N, 1)
+    iters : int
+        Maximum number of Jacobian evaluations.
+    mu : float
+        Initial damping.
+    tol : float
+        Stop when the mean half squared error is below ``tol``.
+
+    Returns
+    -------
+    LMResult
+    """
+    check_model(model)
+    theta = model.check_theta(theta0, "theta0").copy()
+    X = model.check_X(X)
+    n = X.shape[0]
+    Y = as_array(y, "y", ndim=(1, 2)).reshape(n, -1)
+    if Y.shape[1] != 1 or model.widths[-1] != 1:
+        raise ValueError("levenberg_marquardt needs a scalar-output model and y of shape (N,)")
+    iters = check_positive_int(iters, "iters")
+    mu = check_positive(mu, "mu")
+    tol = check_positive(tol, "tol")
+
+    def loss_of(th):
+        r = model.predict(th, X)[:, 0] - Y[:, 0]
+        return 0.5 * float(r @ r) / n, r
+
+    value, r = loss_of(theta)
+    history = [value]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(iters):
+            if value < tol:
+                break
+            J = model.output_jacobian(theta, X)
+            K = J @ J.T
+            scale = max(float(np.trace(K)) / n, 1e-300)  # damping relative to the curvature
+            for _ in range(30):  # raise the damping until the step helps
+                step = -J.T @ np.linalg.solve(K + mu * scale * np.eye(n), r)
+                trial = theta + step
+                new_value, new_r = loss_of(trial)
+                if np.isfinite(new_value) and new_value < value:
+                    theta, value, r = trial, new_value, new_r
+                    mu = max(mu / 3.0, 1e-12)
+                    break
+                mu *= 4.0
+            else:
+                break  # no damping helps: a stationary point of the loss
+            history.append(value)
+    return LMResult(theta=theta, loss=np.asarray(history), converged=value < tol)

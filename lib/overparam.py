@@ -6,29 +6,23 @@ r"""Overparameterized models: counting parameters and reaching zero training los
 * :func:`min_norm_least_squares_gd` runs gradient descent from zero on an underdetermined
   least-squares problem; it converges to the minimum-norm solution :math:`A^+ b`, the
   simplest example of an optimiser's *implicit bias*.
-* :func:`levenberg_marquardt` fits a scalar-output :class:`~lib.mlp.MLP` to data by damped
-  Gauss-Newton steps :math:`\Delta\theta = -J^\top(JJ^\top + \mu I)^{-1} r`, each the
-  smallest parameter change that fits the linearised model. On an overparameterized network
-  it reaches (numerically) zero training loss in a few dozen steps, which lets the chapter
-  compare many interpolating solutions quickly.
+
+The chapter fits its interpolating networks with :func:`lib.optim.levenberg_marquardt`.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_array, check_model, check_positive, check_positive_int
+from ._validate import as_array, check_positive, check_positive_int
 from .optim import DivergenceError, _loss_limit
 
 __all__ = [
     "square_network_widths",
     "weights_per_sample",
     "min_norm_least_squares_gd",
-    "LMResult",
-    "levenberg_marquardt",
 ]
 
 
@@ -120,94 +114,3 @@ def min_norm_least_squares_gd(A, b, *, lr=None, steps=10_000, x0=None):
                 break
             x -= lr * (A.T @ r)
     return x
-
-
-@dataclass
-class LMResult:
-    """Outcome of :func:`levenberg_marquardt`.
-
-    Attributes
-    ----------
-    theta : array, shape (p,)
-    loss : array
-        Mean half squared error after every accepted step (first entry at ``theta0``).
-    converged : bool
-        Whether the loss fell below ``tol``.
-    """
-
-    theta: np.ndarray
-    loss: np.ndarray
-    converged: bool
-
-
-def levenberg_marquardt(model, theta0, X, y, *, iters=100, mu=1e-3, tol=1e-20):
-    r"""Fit a scalar-output network by Levenberg-Marquardt (damped Gauss-Newton).
-
-    With residuals :math:`r = m(X;\theta) - y` and the Jacobian :math:`J` of the outputs
-    (:func:`lib.landscape.output_jacobian`, shape (N, p)), a trial step is
-
-    .. math::
-
-        \Delta\theta = -J^\top (JJ^\top + \mu I_N)^{-1} r
-                     = -(J^\top J + \mu I_p)^{-1} J^\top r,
-
-    the minimiser of :math:`\|r + J\Delta\|^2 + \mu\|\Delta\|^2`. An accepted step (lower loss)
-    divides :math:`\mu` by 3 (:math:`\mu` is measured in units of
-    :math:`\operatorname{tr}(JJ^\top)/N`); a rejected one multiplies it by 4.
-
-    Parameters
-    ----------
-    model : lib.mlp.MLP with one output
-    theta0 : array, shape (p,)
-    X : array, shape (N, n_1)
-    y : array, shape (N,) or (N, 1)
-    iters : int
-        Maximum number of Jacobian evaluations.
-    mu : float
-        Initial damping.
-    tol : float
-        Stop when the mean half squared error is below ``tol``.
-
-    Returns
-    -------
-    LMResult
-    """
-    check_model(model)
-    from .landscape import output_jacobian
-
-    theta = model.check_theta(theta0, "theta0").copy()
-    X = model._check_X(X)
-    n = X.shape[0]
-    Y = as_array(y, "y", ndim=(1, 2)).reshape(n, -1)
-    if Y.shape[1] != 1 or model.widths[-1] != 1:
-        raise ValueError("levenberg_marquardt needs a scalar-output model and y of shape (N,)")
-    iters = check_positive_int(iters, "iters")
-    mu = check_positive(mu, "mu")
-    tol = check_positive(tol, "tol")
-
-    def loss_of(th):
-        r = model.predict(th, X)[:, 0] - Y[:, 0]
-        return 0.5 * float(r @ r) / n, r
-
-    value, r = loss_of(theta)
-    history = [value]
-    with np.errstate(over="ignore", invalid="ignore"):
-        for _ in range(iters):
-            if value < tol:
-                break
-            J = output_jacobian(model, theta, X)
-            K = J @ J.T
-            scale = max(float(np.trace(K)) / n, 1e-300)  # damping relative to the curvature
-            for _ in range(30):  # raise the damping until the step helps
-                step = -J.T @ np.linalg.solve(K + mu * scale * np.eye(n), r)
-                trial = theta + step
-                new_value, new_r = loss_of(trial)
-                if np.isfinite(new_value) and new_value < value:
-                    theta, value, r = trial, new_value, new_r
-                    mu = max(mu / 3.0, 1e-12)
-                    break
-                mu *= 4.0
-            else:
-                break  # no damping helps: a stationary point of the loss
-            history.append(value)
-    return LMResult(theta=theta, loss=np.asarray(history), converged=value < tol)

@@ -1149,7 +1149,7 @@ case("min_norm-lr-nan", ValueError, "lr", lambda: _ls(np.ones((2, 3)), np.ones(2
 case(
     "min_norm-x0-shape", ValueError, "x0", lambda: _ls(np.ones((2, 3)), np.ones(2), x0=np.zeros(2))
 )
-_lm = overparam.levenberg_marquardt
+_lm = optim.levenberg_marquardt
 case("levenberg_marquardt-iters", ValueError, "iters", lambda: _lm(M, TH, X, Y, iters=0))
 case("levenberg_marquardt-mu", ValueError, "mu", lambda: _lm(M, TH, X, Y, mu=-1.0))
 case("levenberg_marquardt-tol", ValueError, "tol", lambda: _lm(M, TH, X, Y, tol=NAN))

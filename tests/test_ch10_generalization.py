@@ -3,7 +3,7 @@
 import numpy as np
 
 import lib
-from lib import data, landscape, lipschitz, overparam, widgets
+from lib import data, landscape, lipschitz, optim, overparam, widgets
 
 RES_NET = lib.MLP((1,) + (5,) * 30 + (1, 1), "leaky_relu", residual=True)
 
@@ -17,7 +17,7 @@ def _data(seed):
 def _fits(X, y, starts, k):
     out = []
     for t0 in starts:
-        fit = overparam.levenberg_marquardt(RES_NET, t0, X, y, iters=40, tol=1e-16)
+        fit = optim.levenberg_marquardt(RES_NET, t0, X, y, iters=40, tol=1e-16)
         if fit.converged:
             out.append(fit.theta)
         if len(out) == k:
@@ -54,7 +54,7 @@ def _norm_experiment():
         groups[label] = {}
         for s in range(16):
             t0 = RES_NET.init(np.random.default_rng(s), "he", gain=gain)
-            fit = overparam.levenberg_marquardt(RES_NET, t0, X, y, iters=100, tol=1e-12)
+            fit = optim.levenberg_marquardt(RES_NET, t0, X, y, iters=100, tol=1e-12)
             if fit.converged:
                 groups[label][s] = fit.theta
     return X, y, Xt, yt, groups
@@ -81,7 +81,7 @@ def test_non_interpolating_minimum_has_large_individual_gradients():
     net = lib.MLP((1, 8, 8, 1), "tanh")
     X = np.repeat(np.linspace(-1, 1, 4)[:, None], 2, axis=0)
     y = np.sin(3 * X) + 0.3 * np.tile([[1.0], [-1.0]], (4, 1))
-    fit = overparam.levenberg_marquardt(net, net.init(np.random.default_rng(0), "xavier"), X, y,
+    fit = optim.levenberg_marquardt(net, net.init(np.random.default_rng(0), "xavier"), X, y,
                                         iters=200)
     G = landscape.per_example_gradients(net, fit.theta, X, y)
     assert net.loss(fit.theta, X, y) > 1e-3
@@ -96,7 +96,7 @@ def test_leaky_landscape_steeper_than_tanh_on_macro_scale():
     for act in ("leaky_relu", "tanh"):
         net = lib.MLP((1, 5, 5, 5, 1, 1), act)
         assert net.num_params == 78
-        th = overparam.levenberg_marquardt(net, net.init(np.random.default_rng(6), "uniform"),
+        th = optim.levenberg_marquardt(net, net.init(np.random.default_rng(6), "uniform"),
                                            X, y, iters=80).theta
         peaks[act] = []
         for s in range(3):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import lib
-from lib import overparam
+from lib import optim, overparam
 
 
 def test_counts():
@@ -30,9 +30,9 @@ def test_levenberg_marquardt_interpolates_smooth_net():
     net = lib.MLP((1, 10, 10, 1), "tanh")
     rng = np.random.default_rng(1)
     X, y = rng.uniform(-1, 1, (8, 1)), rng.normal(size=(8, 1))
-    fit = overparam.levenberg_marquardt(net, net.init(rng, "xavier"), X, y, iters=300,
+    fit = optim.levenberg_marquardt(net, net.init(rng, "xavier"), X, y, iters=300,
                                         tol=1e-20)
     assert fit.loss[-1] < 1e-18 and np.all(np.diff(fit.loss) < 0)
     with pytest.raises(ValueError):
-        overparam.levenberg_marquardt(lib.MLP((1, 2), "relu"), np.zeros(4), X,
+        optim.levenberg_marquardt(lib.MLP((1, 2), "relu"), np.zeros(4), X,
                                       np.zeros((8, 2)))
