@@ -137,8 +137,11 @@ def test_shifted_data_keep_the_margin_but_not_the_bound(seed):
                       / np.hypot(np.linalg.norm(W_TRUE), B_TRUE), rtol=1e-12)
     ratio = (Rs / gs) ** 2 / (R / g) ** 2
     assert ratio > 20 and (seed != 1 or 25 < ratio < 35)  # "about 30" for the chapter's draw
-    m, ms = orders(X, y, seed, 8), orders(Xs, y, seed, 9)
-    assert np.median(ms) > 3 * np.median(m)
+    m, ms = orders(X, y, seed, 8), orders(Xs, y, seed, 8)  # the same 20 orders for both
+    factor = np.median(ms) / np.median(m)
+    assert factor > 5 and (seed != 1 or 7 < factor < 8)  # "about 7.5" for the chapter's draw
+    if seed == 1:  # the medians of the text
+        assert np.median(m) == 24 and np.median(ms) == 179
     assert m.max() <= (R / g) ** 2 and ms.max() <= (Rs / gs) ** 2
 
 
@@ -298,8 +301,7 @@ def test_printed_mistake_counts_survive_a_1e12_perturbation_of_the_data(shift):
                                 b=B_TRUE)
     X = X + np.array(shift)
     Xp = X * (1 + 1e-12 * np.random.default_rng(13).standard_normal(X.shape))
-    k = 8 if shift == (0.0, 0.0) else 9
-    assert np.array_equal(orders(X, y, 1, k), orders(Xp, y, 1, k))
+    assert np.array_equal(orders(X, y, 1, 8), orders(Xp, y, 1, 8))
     a = linear.perceptron(X, y, max_epochs=100, rng=np.random.default_rng([1, 6]))
     b = linear.perceptron(Xp, y, max_epochs=100, rng=np.random.default_rng([1, 6]))
     assert np.array_equal(a.mistakes, b.mistakes)
@@ -317,3 +319,74 @@ def test_overlapping_run_counts_survive_a_1e12_perturbation_of_the_data():
     assert np.array_equal(a.mistakes, b.mistakes)
     assert np.sum(linear.perceptron_predict(X, a.w, a.b) != y) == np.sum(
         linear.perceptron_predict(Xp, b.w, b.b) != y)
+
+
+def test_unit_predicts_one_on_the_closed_side_w_points_to():
+    # integer w, b and a point p exactly on the line: p + lam * w has score 13 * lam, exact for
+    # dyadic lam, so the boundary itself (lam = 0) is tested without rounding
+    w, b, p = np.array([3.0, -2.0]), 1.0, np.array([1.0, 2.0])
+    assert w @ p + b == 0.0
+    lam = np.array([-4.0, -0.5, -2.0**-30, 0.0, 2.0**-30, 0.5, 4.0])
+    pts = p + lam[:, None] * w
+    expected = np.array([1.0 if la >= 0 else 0.0 for la in lam])
+    assert np.array_equal(linear.perceptron_predict(pts, w, b), expected)
+    # random points: predicted 1 iff the displacement from p has a non-negative component on w
+    rng = np.random.default_rng(21)
+    X = rng.normal(size=(200, 2)) * 3
+    assert np.array_equal(linear.perceptron_predict(X, w, b),
+                          np.array([1.0 if (x - p) @ w >= 0 else 0.0 for x in X]))
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_zero_minimises_the_loss_and_the_tie_convention_moves_the_rule(seed):
+    X, y = data.separable_blobs(100, np.random.default_rng([seed, 5]), margin=0.1, w=W_TRUE,
+                                b=B_TRUE)
+    Xt, t = np.hstack([X, np.ones((len(X), 1))]), 2 * y - 1
+    path, _ = plain_perceptron(X, y, 1.0, 1000, np.random.default_rng([seed, 6]))
+    total_loss = [sum(max(0.0, -ti * (v @ xi)) for xi, ti in zip(Xt, t, strict=True))
+                  for v in (np.zeros(3), path[-1])]
+    assert total_loss == [0.0, 0.0]  # the start and the separator found both minimise it
+    # from 0 every example is a tie; the first update is a wrong 1 on a class-0 point
+    assert any(np.array_equal(path[1], -xi) for xi in Xt[y == 0])
+
+
+def test_chapter_seed_multipliers_sit_on_three_points_of_the_band():
+    X, y = data.separable_blobs(100, np.random.default_rng([1, 5]), margin=0.1, w=W_TRUE,
+                                b=B_TRUE)
+    best = perceptron_margin.max_margin_augmented(X, y)
+    t = 2 * y - 1
+    s = best.alpha > 0
+    d = t * (X @ W_TRUE + B_TRUE) / np.linalg.norm(W_TRUE)
+    assert s.sum() == 3 and np.min(best.alpha[s]) > 0.1
+    assert np.max(np.abs(d[s] - 0.1)) < 1e-12
+    # the true direction, scaled to margin 1, satisfies the KKT conditions with these alphas
+    wt = np.append(W_TRUE, B_TRUE) / constants(X, y, np.append(W_TRUE, B_TRUE))[0] \
+        / np.linalg.norm(np.append(W_TRUE, B_TRUE))
+    Z = t[:, None] * np.hstack([X, np.ones((len(X), 1))])
+    assert np.max(np.abs(Z.T @ best.alpha - wt)) < 1e-8 * np.linalg.norm(wt)
+    assert np.min(Z @ wt) > 1 - 1e-12
+    # for the same draw pushed to margin 0.05, u* tilts away: a strictly larger margin
+    X5, y5 = data.separable_blobs(100, np.random.default_rng([1, 5]), margin=0.05, w=W_TRUE,
+                                  b=B_TRUE)
+    g5, _ = constants(X5, y5, np.append(W_TRUE, B_TRUE))
+    assert perceptron_margin.max_margin_augmented(X5, y5).gamma > g5 + 1e-5
+
+
+@pytest.mark.parametrize("shift", [(0.0, 0.0), (-3.0, 2.0)])
+def test_printed_constants_reproduce_the_printed_bounds(shift):
+    X, y = data.separable_blobs(100, np.random.default_rng([1, 5]), margin=0.1, w=W_TRUE,
+                                b=B_TRUE)
+    c = np.array(shift)
+    g, R = constants(X + c, y, np.append(W_TRUE, B_TRUE - W_TRUE @ c))
+    fit = linear.perceptron(X, y, max_epochs=100, rng=np.random.default_rng([1, 6]))
+    gammas = [g] if shift != (0.0, 0.0) else [g, constants(X, y, np.append(fit.w, fit.b))[0]]
+    for gm in gammas:
+        exact = (R / gm) ** 2
+        from_digits = (float(f"{R:.5f}") / float(f"{gm:.6g}")) ** 2
+        assert round(from_digits) == round(exact)
+        assert abs(exact - round(exact)) < 0.45  # far from a rounding boundary
+    # the notebook's printed lines carry those digits
+    nb = json.loads(NOTEBOOK.read_text())
+    out = "".join("".join(o.get("text", "")) for c_ in nb["cells"] if c_["cell_type"] == "code"
+                  for o in c_["outputs"])
+    assert f"{R:.5f}" in out and f"{g:.6g}" in out and f"{(R / g) ** 2:.0f}" in out
