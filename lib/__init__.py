@@ -50,10 +50,10 @@ chapter (``chapters/``)         modules (``lib/``)              tests (``tests/`
                                 ``diagnostics``, ``reparam``    ``test_scalar_chain.py``,
                                                                 ``test_diagnostics.py``,
                                                                 ``test_reparam.py``
-``07_universal_approximation``  ``approx``, ``ensemble``        ``test_ch07_universal_approximation.py``,
-                                                                ``test_approx.py``, ``test_ensemble.py``
-``08_residual_networks``        ``ensemble``, ``mlp``,          ``test_ch08_residual_networks.py``,
-                                ``optim``                       ``test_ensemble.py``
+``07_universal_approximation``  ``approx``, ``stacked``         ``test_ch07_universal_approximation.py``,
+                                                                ``test_approx.py``, ``test_stacked.py``
+``08_residual_networks``        ``stacked``, ``mlp``,           ``test_ch08_residual_networks.py``,
+                                ``optim``                       ``test_stacked.py``
 ``09_initialization``           ``init``, ``randmat``,          ``test_ch09_initialization.py``,
                                 ``diagnostics``                 ``test_init.py``, ``test_randmat.py``
 ``10_generalization``           ``lipschitz``, ``landscape``,   ``test_ch10_generalization.py``,

@@ -7,7 +7,7 @@ every buffer is allocated once per batch size and every operation writes into it
 The arithmetic is the same delta recursion (one of its four homes, see :mod:`lib.mlp`); the test
 suite checks that both paths give the same gradients and the same training trajectory to
 rounding. The in-place activation kernels of this module also serve the stacked K-network
-path of :mod:`lib.ensemble`.
+path of :mod:`lib.stacked`.
 
 What makes a step fast (measured on Ryu's problem 1 in ``benchmarks/``):
 

@@ -9,7 +9,7 @@ The training objective of an :class:`~lib.mlp.MLP` is a sum (or mean) of per-exa
 This module looks at :math:`f` and the :math:`f_i` around a trained :math:`\theta^\star`:
 
 * :func:`batched_predict` / :func:`batched_loss` evaluate many parameter vectors at once
-  with the stacked forward pass of :mod:`lib.ensemble` (one batched matrix product per
+  with the stacked forward pass of :mod:`lib.stacked` (one batched matrix product per
   layer), which makes a grid of :math:`41\times 41` points in parameter space cost about as
   much as a few training steps;
 * :func:`random_directions` and :func:`loss_slice` give the lecture's plot
@@ -37,7 +37,7 @@ from ._validate import (
     check_positive_int,
     check_rng,
 )
-from .ensemble import predict_many
+from .stacked import predict_many
 
 __all__ = [
     "batched_predict",
@@ -58,7 +58,7 @@ _REDUCTIONS = ("sum", "mean")
 def batched_predict(model, thetas, X):
     r"""Outputs :math:`m(x_i;\theta_b)` for a batch of parameter vectors at once.
 
-    The stacked forward pass of :func:`lib.ensemble.predict_many`: each layer is one batched
+    The stacked forward pass of :func:`lib.stacked.predict_many`: each layer is one batched
     product over the B networks, so the cost of B parameter vectors is that of one forward
     pass of a B times wider batch.
 

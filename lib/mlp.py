@@ -36,8 +36,8 @@ one (``tests/test_mlp.py::test_every_engine_matches_the_reference``):
 
 * ``lib._workspace``: one network, examples as columns, every buffer preallocated, for
   :func:`lib.optim.train` (per-call overhead dominates small steps; see its docstring);
-* :mod:`lib.ensemble` (``_Stack``): K networks stacked along a leading axis, for
-  :func:`lib.ensemble.train_many` and the batched losses of :mod:`lib.landscape`;
+* :mod:`lib.stacked` (``_Stack``): K networks stacked along a leading axis, for
+  :func:`lib.stacked.train_many` and the batched losses of :mod:`lib.landscape`;
 * :func:`lib.backprop.backprop_recursion` and :func:`lib.backprop.backprop_jacobians`: the
   one-example forms chapter 5 teaches (vectors and explicit Jacobian matrices).
 """

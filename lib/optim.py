@@ -17,7 +17,7 @@ The optimisers never mutates its inputs; it returns a new ``theta`` and a loss h
 Divergence
 ----------
 Every iterating function of ``lib`` (:func:`gradient_descent`, :func:`train`,
-:func:`lib.ensemble.train_many`,
+:func:`lib.stacked.train_many`,
 :func:`lib.overparam.min_norm_least_squares_gd`, :func:`lib.stochastic.linear_sgd_path`) raises
 :class:`DivergenceError` instead of returning a run that has blown up. A run of losses
 :math:`L_0, L_1, \dots` diverges at the first step t where :math:`L_t` is NaN or infinite or

@@ -22,7 +22,6 @@ from lib import (
     data,
     diagnostics,
     discriminant,
-    ensemble,
     gradcheck,
     init,
     landscape,
@@ -38,6 +37,7 @@ from lib import (
     reparam,
     risk,
     scalar_chain,
+    stacked,
     stochastic,
     widgets,
 )
@@ -1522,91 +1522,91 @@ case("gains-one", ValueError, "norms", lambda: diagnostics.gains([1.0]))
 case("gains-nan", ValueError, "norms", lambda: diagnostics.gains([1.0, NAN]))
 case("gains-str", TypeError, "norms", lambda: diagnostics.gains("ab"))
 
-# ---------------------------------------------------------------------------- ensemble
+# ---------------------------------------------------------------------------- stacked
 _ths = np.stack([TH, TH])
 case(
     "train_many-thetas",
     ValueError,
     "thetas",
-    lambda: ensemble.train_many(M, _ths[:, :-1], X, Y, lr=0.1, epochs=1),
+    lambda: stacked.train_many(M, _ths[:, :-1], X, Y, lr=0.1, epochs=1),
 )
 case(
     "train_many-thetas-complex",
     TypeError,
     "thetas",
-    lambda: ensemble.train_many(M, _ths + 1j, X, Y, lr=0.1, epochs=1),
+    lambda: stacked.train_many(M, _ths + 1j, X, Y, lr=0.1, epochs=1),
 )
 case(
-    "train_many-lr", ValueError, "lr", lambda: ensemble.train_many(M, _ths, X, Y, lr=0.0, epochs=1)
+    "train_many-lr", ValueError, "lr", lambda: stacked.train_many(M, _ths, X, Y, lr=0.0, epochs=1)
 )
 case(
     "train_many-epochs",
     TypeError,
     "epochs",
-    lambda: ensemble.train_many(M, _ths, X, Y, lr=0.1, epochs=2.0),
+    lambda: stacked.train_many(M, _ths, X, Y, lr=0.1, epochs=2.0),
 )
 case(
     "train_many-batch_size",
     ValueError,
     "batch_size",
-    lambda: ensemble.train_many(M, _ths, X, Y, lr=0.1, epochs=1, batch_size=9),
+    lambda: stacked.train_many(M, _ths, X, Y, lr=0.1, epochs=1, batch_size=9),
 )
 case(
     "train_many-rng",
     TypeError,
     "rng",
-    lambda: ensemble.train_many(M, _ths, X, Y, lr=0.1, epochs=1, batch_size=2),
+    lambda: stacked.train_many(M, _ths, X, Y, lr=0.1, epochs=1, batch_size=2),
 )
 case(
     "train_many-residual",
     ValueError,
     "residual",
-    lambda: ensemble.train_many(M, _ths, X, Y, lr=0.1, epochs=1, residual=[True, False, True]),
+    lambda: stacked.train_many(M, _ths, X, Y, lr=0.1, epochs=1, residual=[True, False, True]),
 )
 case(
     "train_many-trainable",
     ValueError,
     "trainable",
-    lambda: ensemble.train_many(M, _ths, X, Y, lr=0.1, epochs=1, trainable=np.ones(3, bool)),
+    lambda: stacked.train_many(M, _ths, X, Y, lr=0.1, epochs=1, trainable=np.ones(3, bool)),
 )
 case(
     "train_many-y-nan",
     ValueError,
     "y",
-    lambda: ensemble.train_many(M, _ths, X, nan_at(Y), lr=0.1, epochs=1),
+    lambda: stacked.train_many(M, _ths, X, nan_at(Y), lr=0.1, epochs=1),
 )
 case(
     "train_many-loss",
     ValueError,
     "loss",
-    lambda: ensemble.train_many(M, _ths, X, Y, "squared", lr=0.1, epochs=1),
+    lambda: stacked.train_many(M, _ths, X, Y, "squared", lr=0.1, epochs=1),
 )
 case(
-    "predict_many-thetas-3d", ValueError, "thetas", lambda: ensemble.predict_many(M, _ths[None], X)
+    "predict_many-thetas-3d", ValueError, "thetas", lambda: stacked.predict_many(M, _ths[None], X)
 )
-case("predict_many-X", ValueError, "X", lambda: ensemble.predict_many(M, _ths, X[:, :1]))
-case("loss_many-y-nan", ValueError, "y", lambda: ensemble.loss_many(M, _ths, X, nan_at(Y)))
-case("residual_mask-str", ValueError, "residual", lambda: ensemble.residual_mask(M, "yes", 2))
-case("residual_mask-K", ValueError, "K", lambda: ensemble.residual_mask(M, None, 0))
-case("residual_mask-K-float", TypeError, "K", lambda: ensemble.residual_mask(M, None, 2.0))
+case("predict_many-X", ValueError, "X", lambda: stacked.predict_many(M, _ths, X[:, :1]))
+case("loss_many-y-nan", ValueError, "y", lambda: stacked.loss_many(M, _ths, X, nan_at(Y)))
+case("residual_mask-str", ValueError, "residual", lambda: stacked.residual_mask(M, "yes", 2))
+case("residual_mask-K", ValueError, "K", lambda: stacked.residual_mask(M, None, 0))
+case("residual_mask-K-float", TypeError, "K", lambda: stacked.residual_mask(M, None, 2.0))
 case(
     "residual_mask-shape",
     ValueError,
     "residual",
-    lambda: ensemble.residual_mask(M, np.ones((2, 5), bool), 2),
+    lambda: stacked.residual_mask(M, np.ones((2, 5), bool), 2),
 )
-case("embed-big", ValueError, "big", lambda: ensemble.embed(M, _ths, MLP((2, 4, 1), "tanh")))
+case("embed-big", ValueError, "big", lambda: stacked.embed(M, _ths, MLP((2, 4, 1), "tanh")))
 case(
     "embed-thetas",
     ValueError,
     "thetas",
-    lambda: ensemble.embed(MLP((2, 3, 1), "tanh"), _ths[:, :-1], MLP((2, 3, 3, 1), "tanh")),
+    lambda: stacked.embed(MLP((2, 3, 1), "tanh"), _ths[:, :-1], MLP((2, 3, 3, 1), "tanh")),
 )
 case(
     "extract-layer_map",
     ValueError,
     "layer_map",
-    lambda: ensemble.extract(
+    lambda: stacked.extract(
         M, MLP((2, 3, 3, 1), "tanh"), np.zeros((2, MLP((2, 3, 3, 1), "tanh").num_params)), [0, 5]
     ),
 )

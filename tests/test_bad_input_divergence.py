@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import lib
-from lib import ensemble, overparam, stochastic
+from lib import overparam, stacked, stochastic
 from lib.mlp import MLP
 from lib.optim import DIVERGENCE_FACTOR, DivergenceError, gradient_descent, train
 
@@ -136,7 +136,7 @@ def test_train_many_raises_naming_the_diverging_members():
     model = MLP((1, 1), "identity")
     thetas = np.array([[1.0, 0.0], [0.5, 0.0]])
     with pytest.raises(DivergenceError, match=r"member\(s\) \[0, 1\].*lr=0\.6") as info:
-        ensemble.train_many(model, thetas, X, y, lr=0.6, epochs=5000)
+        stacked.train_many(model, thetas, X, y, lr=0.6, epochs=5000)
     assert info.value.history.shape[0] == 2
     assert np.all(np.isfinite(info.value.history))
 
@@ -144,7 +144,7 @@ def test_train_many_raises_naming_the_diverging_members():
 def test_train_many_minibatch_raises():
     X, y = linear_problem()
     with pytest.raises(DivergenceError, match="lr=2"):
-        ensemble.train_many(MLP((1, 1), "identity"), np.array([[1.0, 0.0]]), X, y, lr=2.0,
+        stacked.train_many(MLP((1, 1), "identity"), np.array([[1.0, 0.0]]), X, y, lr=2.0,
                             epochs=1000, batch_size=1, rng=np.random.default_rng(0))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 import lib
-from lib import approx, ensemble, widgets
+from lib import approx, stacked, widgets
 
 
 def target(x):
@@ -58,7 +58,7 @@ def test_training_is_worse_than_construction():
     net = lib.MLP((1, n, 1), "relu")
     X = np.linspace(-1, 1, 200)[:, None]
     starts = np.stack([net.init(np.random.default_rng(100 + s), "uniform") for s in range(4)])
-    trained, _ = ensemble.train_many(net, starts, X, target(X), lr=0.05, epochs=1000)
+    trained, _ = stacked.train_many(net, starts, X, target(X), lr=0.05, epochs=1000)
     errs = [approx.sup_error(target, lambda x, t=t: net.predict(t, x)[:, 0], -1, 1)
             for t in trained]
     assert min(errs) > 3 * construct

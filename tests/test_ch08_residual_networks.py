@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 import lib
-from lib import diagnostics, ensemble, widgets
+from lib import diagnostics, stacked, widgets
 
 
 def widths(k):
@@ -73,7 +73,7 @@ def test_deep_plain_trains_worse_than_deep_residual():
     model = lib.MLP(widths(45), "leaky_relu")
     plain = model.init(np.random.default_rng(45000), "he")
     res = lib.init.scale_residual_blocks(model, plain, 0.1)
-    _, losses = ensemble.train_many(model, np.stack([plain, res]), X, y, lr=0.03, epochs=600,
+    _, losses = stacked.train_many(model, np.stack([plain, res]), X, y, lr=0.03, epochs=600,
                                     residual=np.array([False, True]))
     assert losses[0, -1] > 0.5 * 0.5 * y.var()  # plain: stuck near the constant predictor
     assert losses[0, -1] > 3 * losses[1, -1]

@@ -450,7 +450,7 @@ def test_loss_value_matches_hand_computed_mean_loss():
 
 
 # --------------------------------------------------------------------------- every engine
-# The delta recursion is written in four places (lib.mlp, lib._workspace, lib.ensemble's
+# The delta recursion is written in four places (lib.mlp, lib._workspace, lib.stacked's
 # stack, lib.backprop's one-example teaching forms); the reference MLP.loss_and_grad is
 # checked against finite differences above, and every other engine against it here, on one
 # matrix of (activation, residual, loss, batch).
@@ -486,10 +486,10 @@ def _workspace_grad(model, theta, X, y, loss):
 
 
 def _stack_grads(model, thetas, X, y, loss):
-    from lib import ensemble, losses
+    from lib import losses, stacked
 
     K = thetas.shape[0]
-    stack = ensemble._Stack(model, ensemble.residual_mask(model, None, K))
+    stack = stacked._Stack(model, stacked.residual_mask(model, None, K))
     flat = stack.to_aug(thetas)
     gflat = np.zeros_like(flat)
     A, G = stack.views(flat), stack.views(gflat)

@@ -34,7 +34,7 @@ gradients against :meth:`lib.mlp.MLP.backward` over activations, losses and batc
 
 Member ``k`` follows exactly the iterates :func:`lib.optim.train` produces from
 ``thetas[k]`` (full batch), or from a generator in the same state as ``rng`` (minibatches:
-all members see the same shuffled order). ``tests/test_ensemble.py`` checks both to
+all members see the same shuffled order). ``tests/test_stacked.py`` checks both to
 :math:`10^{-10}`.
 
 Example
