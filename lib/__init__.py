@@ -31,8 +31,8 @@ module. ``from lib import <module>`` imports any of them.
 ==============================  ==============================  ======================================
 chapter (``chapters/``)         modules (``lib/``)              tests (``tests/``)
 ==============================  ==============================  ======================================
-``01_perceptron``               ``linear``, ``data``,           ``test_ch01_perceptron.py``,
-                                ``activations``,                ``test_linear.py``, ``test_data.py``,
+``01_perceptron``               ``perceptron``, ``data``,       ``test_ch01_perceptron.py``,
+                                ``activations``,                ``test_perceptron.py``, ``test_data.py``,
                                 ``perceptron_margin``           ``test_activations.py``,
                                                                 ``test_perceptron_margin.py``
 ``02_lda_logistic``             ``discriminant``, ``losses``,   ``test_ch02_lda_logistic.py``,
@@ -96,7 +96,7 @@ import os as _os
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     _os.environ.setdefault(_var, "1")
 
-from . import activations, data, gradcheck, init, linear, losses, mlp, optim  # noqa: E402
+from . import activations, data, gradcheck, init, losses, mlp, optim, perceptron  # noqa: E402
 from .gradcheck import check_gradient, check_model_gradient, numerical_gradient, relative_error  # noqa: E402
 from .init import initialize  # noqa: E402
 from .mlp import MLP, ForwardPass  # noqa: E402
@@ -109,7 +109,7 @@ __all__ = [
     "data",
     "gradcheck",
     "init",
-    "linear",
+    "perceptron",
     "losses",
     "mlp",
     "optim",

@@ -25,12 +25,12 @@ from lib import (
     gradcheck,
     init,
     landscape,
-    linear,
     lipschitz,
     losses,
     objectives,
     optim,
     overparam,
+    perceptron,
     piecewise,
     plotting,
     randmat,
@@ -584,35 +584,38 @@ case(
 )
 
 # ---------------------------------------------------------------------------- linear
-case("perceptron-lr-0", ValueError, "lr", lambda: linear.perceptron(X, LAB, lr=0.0))
+case("perceptron-lr-0", ValueError, "lr", lambda: perceptron.perceptron(X, LAB, lr=0.0))
 case(
     "perceptron-max_epochs-0",
     ValueError,
     "max_epochs",
-    lambda: linear.perceptron(X, LAB, max_epochs=0),
+    lambda: perceptron.perceptron(X, LAB, max_epochs=0),
 )
-case("perceptron-y-2", ValueError, "y", lambda: linear.perceptron(X, LAB * 2))
-case("perceptron-y-len", ValueError, "y", lambda: linear.perceptron(X, LAB[:4]))
-case("perceptron-X-nan", ValueError, "X", lambda: linear.perceptron(nan_at(X), LAB))
-case("perceptron-X-complex", TypeError, "X", lambda: linear.perceptron(CPLX, LAB))
-case("perceptron-rng", TypeError, "rng", lambda: linear.perceptron(X, LAB, rng=3))
-case("perceptron-w0", ValueError, "w0", lambda: linear.perceptron(X, LAB, w0=np.zeros(3)))
-case("perceptron-b0-nan", ValueError, "b0", lambda: linear.perceptron(X, LAB, b0=NAN))
-case("perceptron-b0-str", TypeError, "b0", lambda: linear.perceptron(X, LAB, b0="0"))
+case("perceptron-y-2", ValueError, "y", lambda: perceptron.perceptron(X, LAB * 2))
+case("perceptron-y-len", ValueError, "y", lambda: perceptron.perceptron(X, LAB[:4]))
+case("perceptron-X-nan", ValueError, "X", lambda: perceptron.perceptron(nan_at(X), LAB))
+case("perceptron-X-complex", TypeError, "X", lambda: perceptron.perceptron(CPLX, LAB))
+case("perceptron-rng", TypeError, "rng", lambda: perceptron.perceptron(X, LAB, rng=3))
+case("perceptron-w0", ValueError, "w0", lambda: perceptron.perceptron(X, LAB, w0=np.zeros(3)))
+case("perceptron-b0-nan", ValueError, "b0", lambda: perceptron.perceptron(X, LAB, b0=NAN))
+case("perceptron-b0-str", TypeError, "b0", lambda: perceptron.perceptron(X, LAB, b0="0"))
 case(
-    "perceptron_predict-w", ValueError, "w", lambda: linear.perceptron_predict(X, np.zeros(3), 0.0)
+    "perceptron_predict-w",
+    ValueError,
+    "w",
+    lambda: perceptron.perceptron_predict(X, np.zeros(3), 0.0),
 )
 case(
     "perceptron_predict-b-nan",
     ValueError,
     "b",
-    lambda: linear.perceptron_predict(X, np.zeros(2), NAN),
+    lambda: perceptron.perceptron_predict(X, np.zeros(2), NAN),
 )
 case(
     "perceptron_predict-b-str",
     TypeError,
     "b",
-    lambda: linear.perceptron_predict(X, np.zeros(2), "0"),
+    lambda: perceptron.perceptron_predict(X, np.zeros(2), "0"),
 )
 
 # ---------------------------------------------------------------------------- discriminant
@@ -1536,9 +1539,7 @@ case(
     "thetas",
     lambda: stacked.train_many(M, _ths + 1j, X, Y, lr=0.1, epochs=1),
 )
-case(
-    "train_many-lr", ValueError, "lr", lambda: stacked.train_many(M, _ths, X, Y, lr=0.0, epochs=1)
-)
+case("train_many-lr", ValueError, "lr", lambda: stacked.train_many(M, _ths, X, Y, lr=0.0, epochs=1))
 case(
     "train_many-epochs",
     TypeError,
@@ -1581,9 +1582,7 @@ case(
     "loss",
     lambda: stacked.train_many(M, _ths, X, Y, "squared", lr=0.1, epochs=1),
 )
-case(
-    "predict_many-thetas-3d", ValueError, "thetas", lambda: stacked.predict_many(M, _ths[None], X)
-)
+case("predict_many-thetas-3d", ValueError, "thetas", lambda: stacked.predict_many(M, _ths[None], X))
 case("predict_many-X", ValueError, "X", lambda: stacked.predict_many(M, _ths, X[:, :1]))
 case("loss_many-y-nan", ValueError, "y", lambda: stacked.loss_many(M, _ths, X, nan_at(Y)))
 case("residual_mask-str", ValueError, "residual", lambda: stacked.residual_mask(M, "yes", 2))
@@ -1891,13 +1890,13 @@ case(
     "perceptron_explorer-X",
     ValueError,
     "X",
-    lambda: widgets.perceptron_explorer(np.ones((6, 3)), LAB, linear.perceptron(X, LAB)),
+    lambda: widgets.perceptron_explorer(np.ones((6, 3)), LAB, perceptron.perceptron(X, LAB)),
 )
 case(
     "perceptron_explorer-y",
     ValueError,
     "y",
-    lambda: widgets.perceptron_explorer(X, LAB * 3, linear.perceptron(X, LAB)),
+    lambda: widgets.perceptron_explorer(X, LAB * 3, perceptron.perceptron(X, LAB)),
 )
 case("lda_explorer-cov", ValueError, "cov", lambda: widgets.lda_explorer(cov=SING))
 case("lda_explorer-mu0", ValueError, "mu0", lambda: widgets.lda_explorer(mu0=(1.0, 2.0, 3.0)))

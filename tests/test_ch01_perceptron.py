@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from lib import activations, data, linear, perceptron_margin, widgets
+from lib import activations, data, perceptron, perceptron_margin, widgets
 
 NOTEBOOK = pathlib.Path(__file__).resolve().parents[1] / "chapters" / "01_perceptron.ipynb"
 W_TRUE, B_TRUE = np.array([1.0, -0.7]), 0.4
@@ -37,7 +37,7 @@ def constants(X, y, w_b):
 
 
 def orders(X, y, seed, k):
-    return np.array([linear.perceptron(X, y, max_epochs=10_000,
+    return np.array([perceptron.perceptron(X, y, max_epochs=10_000,
                                        rng=np.random.default_rng([seed, k, r])).mistakes.sum()
                      for r in range(20)])
 
@@ -48,7 +48,7 @@ def test_prediction_is_step_of_affine_score():
     w, b = rng.normal(size=3), 0.3
     expected = np.array([1.0 if sum(wi * xi for wi, xi in zip(w, x, strict=True)) + b >= 0
                          else 0.0 for x in X])
-    assert np.array_equal(linear.perceptron_predict(X, w, b), expected)
+    assert np.array_equal(perceptron.perceptron_predict(X, w, b), expected)
     assert np.array_equal(activations.step(X @ w + b), expected)
 
 
@@ -69,7 +69,7 @@ def test_update_on_missed_positive_raises_its_score_by_eta_norm_sq_plus_one():
     x = rng.normal(size=4)
     w = -x  # score w.x + b < 0 for b <= 0: the unit says 0
     b, eta = -1.0, 0.37
-    res = linear.perceptron(x[None, :], np.array([1.0]), lr=eta, max_epochs=1, w0=w, b0=b)
+    res = perceptron.perceptron(x[None, :], np.array([1.0]), lr=eta, max_epochs=1, w0=w, b0=b)
     w1, b1 = res.path[1, :4], res.path[1, 4]
     assert np.isclose((w1 @ x + b1) - (w @ x + b), eta * (x @ x + 1))
 
@@ -79,14 +79,14 @@ def test_scaling_parameters_keeps_predictions():
     X = rng.normal(size=(30, 2))
     w, b = rng.normal(size=2), 0.2
     for c in (1e-3, 0.5, 7.3, 1e3):
-        assert np.array_equal(linear.perceptron_predict(X, c * w, c * b),
-                              linear.perceptron_predict(X, w, b))
+        assert np.array_equal(perceptron.perceptron_predict(X, c * w, c * b),
+                              perceptron.perceptron_predict(X, w, b))
 
 
 def test_step_size_does_not_change_the_run_from_zero():
     X, y = data.separable_blobs(60, np.random.default_rng(4), margin=0.2)
-    a = linear.perceptron(X, y, lr=1.0, rng=np.random.default_rng(5))
-    b = linear.perceptron(X, y, lr=0.01, rng=np.random.default_rng(5))
+    a = perceptron.perceptron(X, y, lr=1.0, rng=np.random.default_rng(5))
+    b = perceptron.perceptron(X, y, lr=0.01, rng=np.random.default_rng(5))
     assert np.allclose(0.01 * a.path, b.path)
     assert np.array_equal(a.mistakes, b.mistakes)
 
@@ -96,13 +96,13 @@ def test_chapter_run_converges_well_inside_novikoff_bound(seed):
     # the chapter's cell draws data from default_rng([SEED, 5]), visiting orders from [SEED, 6]
     X, y = data.separable_blobs(100, np.random.default_rng([seed, 5]), margin=0.1, w=W_TRUE,
                                 b=B_TRUE)
-    fit = linear.perceptron(X, y, max_epochs=1000, rng=np.random.default_rng([seed, 6]))
+    fit = perceptron.perceptron(X, y, max_epochs=1000, rng=np.random.default_rng([seed, 6]))
     path, per_epoch = plain_perceptron(X, y, 1.0, 1000, np.random.default_rng([seed, 6]))
     assert np.array_equal(per_epoch, fit.mistakes)
     assert path.shape == fit.path.shape and np.max(np.abs(path - fit.path)) < 1e-12
     gamma, R = constants(X, y, np.append(W_TRUE, B_TRUE))
     assert fit.converged
-    assert np.all(linear.perceptron_predict(X, fit.w, fit.b) == y)
+    assert np.all(perceptron.perceptron_predict(X, fit.w, fit.b) == y)
     # the chapter's claim "well inside the guarantee": a tenth of the bound, on every seed
     assert fit.mistakes.sum() < 0.1 * (R / gamma) ** 2
 
@@ -153,7 +153,7 @@ def test_maximum_margin_bound_and_the_perceptrons_own_direction(seed):
     best = perceptron_margin.max_margin_augmented(X, y)
     g_star = 1 / np.hypot(np.linalg.norm(best.w), best.b)
     assert g <= g_star + 1e-10  # the true direction is feasible
-    fit = linear.perceptron(X, y, max_epochs=1000, rng=np.random.default_rng([seed, 6]))
+    fit = perceptron.perceptron(X, y, max_epochs=1000, rng=np.random.default_rng([seed, 6]))
     g_fit, _ = constants(X, y, np.append(fit.w, fit.b))
     assert 0 < g_fit < g
     assert fit.mistakes.sum() <= (R / g_star) ** 2
@@ -208,7 +208,7 @@ def test_perceptron_step_is_minus_eta_times_a_subgradient_of_the_perceptron_loss
             return max(0.0, -t * (v @ xt))
 
         grad = np.array([(loss(wt + h * e) - loss(wt - h * e)) / (2 * h) for e in np.eye(4)])
-        res = linear.perceptron(x[None, :], np.array([float(y)]), lr=eta, max_epochs=1, w0=w,
+        res = perceptron.perceptron(x[None, :], np.array([float(y)]), lr=eta, max_epochs=1, w0=w,
                                 b0=b)
         assert np.allclose(res.path[-1], wt - eta * grad, atol=1e-8)
 
@@ -259,7 +259,7 @@ def test_two_hidden_step_units_compute_xor():
 def test_xor_never_converges():
     X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
     y = np.array([0.0, 0.0, 1.0, 1.0])
-    fit = linear.perceptron(X, y, max_epochs=1000)
+    fit = perceptron.perceptron(X, y, max_epochs=1000)
     assert not fit.converged and np.all(fit.mistakes > 0)
 
 
@@ -267,13 +267,13 @@ def test_xor_never_converges():
 def test_overlapping_classes_never_converge(seed):
     rng = np.random.default_rng([seed, 7])
     X, y = data.overlapping_blobs(120, rng, distance=1.5)
-    fit = linear.perceptron(X, y, max_epochs=100, rng=rng)
+    fit = perceptron.perceptron(X, y, max_epochs=100, rng=rng)
     assert not fit.converged and np.all(fit.mistakes > 0)
 
 
 def test_perceptron_explorer_reacts_to_controls():
     X, y = data.separable_blobs(40, np.random.default_rng(0), margin=0.2)
-    fit = linear.perceptron(X, y, rng=np.random.default_rng(1))
+    fit = perceptron.perceptron(X, y, rng=np.random.default_rng(1))
     ex = widgets.perceptron_explorer(X, y, fit)
     png0, text0 = ex.image.value, ex.text.value
     assert png0[:8] == b"\x89PNG\r\n\x1a\n" and "0</b> misclassified" in text0
@@ -302,8 +302,8 @@ def test_printed_mistake_counts_survive_a_1e12_perturbation_of_the_data(shift):
     X = X + np.array(shift)
     Xp = X * (1 + 1e-12 * np.random.default_rng(13).standard_normal(X.shape))
     assert np.array_equal(orders(X, y, 1, 8), orders(Xp, y, 1, 8))
-    a = linear.perceptron(X, y, max_epochs=100, rng=np.random.default_rng([1, 6]))
-    b = linear.perceptron(Xp, y, max_epochs=100, rng=np.random.default_rng([1, 6]))
+    a = perceptron.perceptron(X, y, max_epochs=100, rng=np.random.default_rng([1, 6]))
+    b = perceptron.perceptron(Xp, y, max_epochs=100, rng=np.random.default_rng([1, 6]))
     assert np.array_equal(a.mistakes, b.mistakes)
 
 
@@ -311,14 +311,14 @@ def test_overlapping_run_counts_survive_a_1e12_perturbation_of_the_data():
     rng = np.random.default_rng([1, 7])
     X, y = data.overlapping_blobs(120, rng, distance=1.5)
     state = rng.bit_generator.state  # the chapter's cell reuses rng for the visiting orders
-    a = linear.perceptron(X, y, max_epochs=100, rng=rng)
+    a = perceptron.perceptron(X, y, max_epochs=100, rng=rng)
     Xp = X * (1 + 1e-12 * np.random.default_rng(14).standard_normal(X.shape))
     rng_p = np.random.default_rng([1, 7])
     rng_p.bit_generator.state = state
-    b = linear.perceptron(Xp, y, max_epochs=100, rng=rng_p)
+    b = perceptron.perceptron(Xp, y, max_epochs=100, rng=rng_p)
     assert np.array_equal(a.mistakes, b.mistakes)
-    assert np.sum(linear.perceptron_predict(X, a.w, a.b) != y) == np.sum(
-        linear.perceptron_predict(Xp, b.w, b.b) != y)
+    assert np.sum(perceptron.perceptron_predict(X, a.w, a.b) != y) == np.sum(
+        perceptron.perceptron_predict(Xp, b.w, b.b) != y)
 
 
 def test_unit_predicts_one_on_the_closed_side_w_points_to():
@@ -329,11 +329,11 @@ def test_unit_predicts_one_on_the_closed_side_w_points_to():
     lam = np.array([-4.0, -0.5, -2.0**-30, 0.0, 2.0**-30, 0.5, 4.0])
     pts = p + lam[:, None] * w
     expected = np.array([1.0 if la >= 0 else 0.0 for la in lam])
-    assert np.array_equal(linear.perceptron_predict(pts, w, b), expected)
+    assert np.array_equal(perceptron.perceptron_predict(pts, w, b), expected)
     # random points: predicted 1 iff the displacement from p has a non-negative component on w
     rng = np.random.default_rng(21)
     X = rng.normal(size=(200, 2)) * 3
-    assert np.array_equal(linear.perceptron_predict(X, w, b),
+    assert np.array_equal(perceptron.perceptron_predict(X, w, b),
                           np.array([1.0 if (x - p) @ w >= 0 else 0.0 for x in X]))
 
 
@@ -378,7 +378,7 @@ def test_printed_constants_reproduce_the_printed_bounds(shift):
                                 b=B_TRUE)
     c = np.array(shift)
     g, R = constants(X + c, y, np.append(W_TRUE, B_TRUE - W_TRUE @ c))
-    fit = linear.perceptron(X, y, max_epochs=100, rng=np.random.default_rng([1, 6]))
+    fit = perceptron.perceptron(X, y, max_epochs=100, rng=np.random.default_rng([1, 6]))
     gammas = [g] if shift != (0.0, 0.0) else [g, constants(X, y, np.append(fit.w, fit.b))[0]]
     for gm in gammas:
         exact = (R / gm) ** 2

@@ -5,7 +5,7 @@ message names the offending argument."""
 import numpy as np
 import pytest
 
-from lib import activations, data, gradcheck, init, linear, losses, optim
+from lib import activations, data, gradcheck, init, losses, optim, perceptron
 from lib.mlp import MLP
 
 RNG = np.random.default_rng(0)
@@ -107,9 +107,9 @@ def test_y_rows_must_match_X_rows_in_train(net):
 def test_perceptron_shapes():
     X, y = np.zeros((4, 2)), np.array([0.0, 1.0, 0.0, 1.0])
     with pytest.raises(ValueError, match="^y"):
-        linear.perceptron(X, y[:3])
+        perceptron.perceptron(X, y[:3])
     with pytest.raises(ValueError, match="^w0"):
-        linear.perceptron(X, y, w0=np.zeros(3))
+        perceptron.perceptron(X, y, w0=np.zeros(3))
 
 
 def test_data_shapes():
@@ -140,7 +140,7 @@ def test_non_finite_X_is_rejected(net, bad):
     with pytest.raises(ValueError, match="^X"):
         optim.train(model, theta, Xb, y, lr=0.1, epochs=1)
     with pytest.raises(ValueError, match="^X"):
-        linear.perceptron(Xb, [0, 1, 0, 1, 0, 1])
+        perceptron.perceptron(Xb, [0, 1, 0, 1, 0, 1])
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
@@ -203,7 +203,7 @@ def test_labels_checked_through_the_model_and_the_perceptron():
     with pytest.raises(ValueError, match="^y must take values"):
         optim.train(model, theta, X, [0, 1, 2, 3], loss="cross_entropy", lr=0.1, epochs=1)
     with pytest.raises(ValueError, match="^y must take values"):
-        linear.perceptron(X, [0, 1, -1, 1])
+        perceptron.perceptron(X, [0, 1, -1, 1])
 
 
 # --------------------------------------------------------------------------- non-positive numbers
@@ -217,7 +217,7 @@ def test_lr_must_be_positive_and_finite(net, lr):
     with pytest.raises(ValueError, match="^lr"):
         optim.gradient_descent(lambda x: x, [1.0], lr, 3)
     with pytest.raises(ValueError, match="^lr"):
-        linear.perceptron(np.ones((2, 2)), [0, 1], lr=lr)
+        perceptron.perceptron(np.ones((2, 2)), [0, 1], lr=lr)
 
 
 @pytest.mark.parametrize("value", [0, -2])
@@ -228,7 +228,7 @@ def test_batch_size_epochs_steps_must_be_positive(net, value):
     with pytest.raises(ValueError, match="^epochs must be a positive integer"):
         optim.train(model, theta, X, y, lr=0.1, epochs=value)
     with pytest.raises(ValueError, match="^max_epochs"):
-        linear.perceptron(np.ones((2, 2)), [0, 1], max_epochs=value)
+        perceptron.perceptron(np.ones((2, 2)), [0, 1], max_epochs=value)
     with pytest.raises(ValueError, match="^n must be a positive integer"):
         data.separable_blobs(value, RNG)
 
@@ -322,7 +322,7 @@ def test_empty_data(net):
     with pytest.raises(ValueError, match="^X must not be empty"):
         optim.train(model, theta, empty, np.zeros((0, 1)), lr=0.1, epochs=1)
     with pytest.raises(ValueError, match="^X must not be empty"):
-        linear.perceptron(empty, [])
+        perceptron.perceptron(empty, [])
     with pytest.raises(ValueError, match="^u must not be empty"):
         losses.mse(np.zeros((0, 1)), np.zeros((0, 1)))
     with pytest.raises(ValueError, match="^x0 must not be empty"):
@@ -349,7 +349,7 @@ def test_rng_must_be_a_generator(net, bad):
             gen(bad)
     if bad is not None:  # None means "in order" for the perceptron
         with pytest.raises(TypeError, match="^rng"):
-            linear.perceptron(np.ones((2, 2)), [0, 1], rng=bad)
+            perceptron.perceptron(np.ones((2, 2)), [0, 1], rng=bad)
 
 
 # --------------------------------------------------------------------------- wrong types
@@ -421,7 +421,7 @@ def test_arrays_of_the_wrong_type(net):
     with pytest.raises(TypeError, match="^y"):
         losses.mse([1.0], "y")
     with pytest.raises(TypeError, match="^X"):
-        linear.perceptron("X", [0, 1])
+        perceptron.perceptron("X", [0, 1])
 
 
 def test_callables_of_the_wrong_type():

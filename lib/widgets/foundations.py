@@ -23,13 +23,13 @@ def perceptron_explorer(X, y, result):
     Parameters
     ----------
     X, y : the 2-D data set (labels 0/1)
-    result : lib.linear.PerceptronResult
+    result : lib.perceptron.PerceptronResult
         Its ``path`` feeds the "update" slider (0 = initial parameters).
     """
     if as_array(X, "X", ndim=2).shape[1] != 2:
         raise ValueError(f"X must have shape (N, 2), got {np.shape(X)}")
     check_labels(y, "y", (0, 1))
-    from ..linear import perceptron_predict
+    from ..perceptron import perceptron_predict
     from ..plotting import decision_line, new_figure, scatter_classes
 
     X = np.asarray(X, dtype=float)

@@ -1,4 +1,4 @@
-"""Tests of lib.linear: the perceptron rule, its convergence on separable data with
+"""Tests of lib.perceptron: the perceptron rule, its convergence on separable data with
 Novikoff's mistake bound, and its failure to converge on overlapping classes."""
 
 import itertools
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from lib.data import overlapping_blobs, separable_blobs
-from lib.linear import perceptron, perceptron_predict
+from lib.perceptron import perceptron, perceptron_predict
 
 
 def novikoff_bound(X, y, w, b):
