@@ -44,8 +44,9 @@ chapter (``chapters/``)         modules (``lib/``)              tests (``tests/`
 ``04_gradient_descent``         ``objectives``, ``risk``,       ``test_ch04_gradient_descent.py``,
                                 ``stochastic``, ``optim``       ``test_objectives.py``, ``test_risk.py``,
                                                                 ``test_stochastic.py``
-``05_backpropagation``          ``backprop``, ``mlp``,          ``test_ch05_backpropagation.py``,
-                                ``gradcheck``                   ``test_backprop.py``
+``05_backpropagation``          ``backprop``, ``autodiff``,     ``test_ch05_backpropagation.py``,
+                                ``flops``, ``mlp``,             ``test_backprop.py``
+                                ``gradcheck``
 ``06_vanishing_gradients``      ``scalar_chain``,               ``test_ch06_vanishing.py``,
                                 ``diagnostics``, ``reparam``    ``test_scalar_chain.py``,
                                                                 ``test_diagnostics.py``,

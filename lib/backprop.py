@@ -2,15 +2,8 @@ r"""Backpropagation written out step by step, for teaching (chapter 5).
 
 :class:`lib.mlp.MLP` runs the delta recursion vectorised over a batch; this module spells the
 same computation out in the forms the lectures use, so that each form can be checked against
-the others and against finite differences (:mod:`lib.gradcheck`):
-
-* :class:`ScalarGraph`: a tiny reverse-mode automatic differentiation engine on a graph of
-  scalar operations. The forward pass stores every intermediate value; the backward pass
-  accumulates adjoints :math:`\bar u_i = \partial f/\partial u_i` with the chain rule in
-  Leibniz form, summing over the nodes that use :math:`u_i`:
-
-  .. math:: \bar u_i = \sum_{k:\ i \in \mathrm{parents}(k)} \bar u_k\,
-            \frac{\partial u_k}{\partial u_i}.
+the others and against finite differences (:mod:`lib.gradcheck`). The scalar reverse-mode
+engine is :mod:`lib.autodiff`; the operation counts are :mod:`lib.flops`.
 
 * :func:`numerical_jacobian`: the full Jacobian of an array-valued function of an array, of
   shape ``f(x).shape + x.shape`` (a matrix for :math:`f:\mathbb{R}^n\to\mathbb{R}^m`, a 3-D
@@ -32,9 +25,6 @@ the others and against finite differences (:mod:`lib.gradcheck`):
       \frac{\partial L}{\partial W_j} = g_j z_j^\top,\quad
       \frac{\partial L}{\partial b_j} = g_j.
 
-* :func:`chain_flops`, :func:`forward_flops`, :func:`backward_flops`: operation counts that
-  explain why reverse mode wins for a scalar loss and why a backward pass costs about twice a
-  forward pass; :func:`time_passes` measures it.
 * Louppe's one-hidden-layer example with a weight penalty: :func:`louppe_forward`,
   :func:`louppe_gradients`.
 
@@ -43,13 +33,15 @@ shows the recursion as the lecture writes it (vectors and explicit Jacobian matr
 example, no batch axis), which the vectorised reference cannot show; the test suite compares
 both with :meth:`lib.mlp.MLP.backward` and with finite differences.
 
+The module is over 400 lines because the one-example forms, the batch form and Louppe's
+example share its per-layer Jacobian helpers; splitting them would scatter one derivation.
+
 Shapes follow :mod:`lib.mlp`: :math:`W_j` has shape ``(n_{j+1}, n_j)``; a single example is a
 1-D vector; a batch stores examples as rows.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -61,15 +53,10 @@ from ._validate import (
     check_bool,
     check_model,
     check_positive,
-    check_positive_int,
-    check_real,
 )
 from .diagnostics import delta_norms as _delta_norms
 
 __all__ = [
-    "Node",
-    "ScalarGraph",
-    "baydin_graph",
     "numerical_jacobian",
     "forward_example",
     "layer_jacobian",
@@ -80,183 +67,11 @@ __all__ = [
     "backprop_recursion",
     "backprop_batch",
     "delta_norms",
-    "chain_product",
-    "chain_flops",
-    "forward_flops",
-    "backward_flops",
-    "time_passes",
     "frobenius_norm_grad",
     "LouppeForward",
     "louppe_forward",
     "louppe_gradients",
 ]
-
-
-# --------------------------------------------------------------------------- scalar graphs
-def _d_log(p, _):
-    return (1.0 / p[0],)
-
-
-_OPS = {
-    # name: (value(parents), local derivatives(parent values, own value) -> one per parent)
-    "add": (lambda p: p[0] + p[1], lambda p, u: (1.0, 1.0)),
-    "sub": (lambda p: p[0] - p[1], lambda p, u: (1.0, -1.0)),
-    "mul": (lambda p: p[0] * p[1], lambda p, u: (p[1], p[0])),
-    "div": (lambda p: p[0] / p[1], lambda p, u: (1.0 / p[1], -p[0] / p[1] ** 2)),
-    "sin": (lambda p: np.sin(p[0]), lambda p, u: (np.cos(p[0]),)),
-    "cos": (lambda p: np.cos(p[0]), lambda p, u: (-np.sin(p[0]),)),
-    "exp": (lambda p: np.exp(p[0]), lambda p, u: (u,)),
-    "log": (lambda p: np.log(p[0]), _d_log),
-    "square": (lambda p: p[0] ** 2, lambda p, u: (2.0 * p[0],)),
-    "sigmoid": (lambda p: float(_act.sigmoid(p[0])), lambda p, u: (u * (1.0 - u),)),
-    "tanh": (lambda p: np.tanh(p[0]), lambda p, u: (1.0 - u * u,)),
-}
-_ARITY = {"add": 2, "sub": 2, "mul": 2, "div": 2}
-
-
-@dataclass(frozen=True)
-class Node:
-    """One node of a :class:`ScalarGraph`.
-
-    Attributes
-    ----------
-    name : str
-        Identifier, e.g. ``"v3"``.
-    op : str
-        ``"input"`` or one of ``add, sub, mul, div, sin, cos, exp, log, square, sigmoid, tanh``.
-    parents : tuple of str
-        Names of the nodes the operation reads (empty for inputs).
-    label : str
-        Text drawn in the node (TeX allowed), e.g. ``"$\\sin$"``.
-    pos : tuple of float
-        ``(x, y)`` position for :func:`lib.plotting.computational_graph`.
-    """
-
-    name: str
-    op: str
-    parents: tuple = ()
-    label: str = ""
-    pos: tuple = (0.0, 0.0)
-
-
-class ScalarGraph:
-    r"""A computational graph of scalar operations with forward and reverse-mode passes.
-
-    Parameters
-    ----------
-    nodes : list of Node
-        In topological order (every parent before its children). The last node is the
-        output :math:`f`.
-
-    Notes
-    -----
-    :meth:`forward` evaluates the nodes in order and stores every value. :meth:`backward`
-    visits them in reverse order; when node :math:`k` is visited its adjoint
-    :math:`\bar u_k` is complete (every node using :math:`u_k` comes later and was visited),
-    and it pushes :math:`\bar u_k\,\partial u_k/\partial u_i` to each parent :math:`i`.
-    """
-
-    def __init__(self, nodes):
-        nodes = list(nodes)
-        if not nodes:
-            raise ValueError("nodes must hold at least one Node")
-        seen = set()
-        for nd in nodes:
-            if not isinstance(nd, Node):
-                raise TypeError(f"nodes must be Node objects, got {type(nd).__name__}")
-            if nd.name in seen:
-                raise ValueError(f"node names must be unique, {nd.name!r} appears twice")
-            if nd.op == "input":
-                if nd.parents:
-                    raise ValueError(f"input node {nd.name!r} must have no parents")
-            elif nd.op not in _OPS:
-                raise ValueError(f"unknown op {nd.op!r} of node {nd.name!r}; "
-                                 f"expected 'input' or one of {', '.join(_OPS)}")
-            else:
-                if len(nd.parents) != _ARITY.get(nd.op, 1):
-                    raise ValueError(f"op {nd.op!r} of node {nd.name!r} needs "
-                                     f"{_ARITY.get(nd.op, 1)} parent(s), got {len(nd.parents)}")
-                for p in nd.parents:
-                    if p not in seen:
-                        raise ValueError(f"parent {p!r} of node {nd.name!r} must come earlier "
-                                         "(nodes in topological order)")
-            seen.add(nd.name)
-        self.nodes = nodes
-        self.by_name = {nd.name: nd for nd in nodes}
-        self.inputs = [nd.name for nd in nodes if nd.op == "input"]
-        self.output = nodes[-1].name
-
-    def children(self, name):
-        """Names of the nodes that read ``name`` (with repetition if read twice)."""
-        if name not in self.by_name:
-            raise ValueError(f"name must be a node of the graph ({', '.join(self.by_name)}), "
-                             f"got {name!r}")
-        return [nd.name for nd in self.nodes for p in nd.parents if p == name]
-
-    def forward(self, **inputs) -> dict:
-        """Evaluate every node; returns ``{name: value}`` (the stored intermediates)."""
-        missing = set(self.inputs) - set(inputs)
-        extra = set(inputs) - set(self.inputs)
-        if missing or extra:
-            raise ValueError(f"inputs must be exactly {self.inputs}; missing {sorted(missing)}, "
-                             f"unexpected {sorted(extra)}")
-        values = {}
-        for nd in self.nodes:
-            if nd.op == "input":
-                values[nd.name] = check_real(inputs[nd.name], nd.name)
-            else:
-                values[nd.name] = float(_OPS[nd.op][0]([values[p] for p in nd.parents]))
-        return values
-
-    def local_derivative(self, values, child, index) -> float:
-        r""":math:`\partial u_{child}/\partial u_{parent}` for the parent at position ``index``."""
-        nd = self.by_name[child]
-        return float(_OPS[nd.op][1]([values[p] for p in nd.parents], values[child])[index])
-
-    def backward_steps(self, values):
-        """The reverse sweep one node at a time.
-
-        Returns
-        -------
-        list of (str, dict)
-            ``(node visited, adjoints after visiting it)``; the first entry seeds the output
-            with adjoint 1. Adjoints of nodes not reached yet are absent.
-        """
-        adj = {self.output: 1.0}
-        steps = [(self.output, dict(adj))]
-        for nd in reversed(self.nodes):
-            if nd.op == "input":
-                continue
-            bar = adj.get(nd.name, 0.0)  # complete: every child of nd was visited
-            for i, p in enumerate(nd.parents):
-                # Leibniz: u_p reaches f through u_k; add this edge's term
-                adj[p] = adj.get(p, 0.0) + bar * self.local_derivative(values, nd.name, i)
-            steps.append((nd.name, dict(adj)))
-        return steps
-
-    def backward(self, values) -> dict:
-        r"""Adjoints :math:`\bar u_i = \partial f/\partial u_i` of every node (reverse mode)."""
-        adj = self.backward_steps(values)[-1][1]
-        return {nd.name: adj.get(nd.name, 0.0) for nd in self.nodes}
-
-
-def baydin_graph() -> ScalarGraph:
-    r"""The graph of :math:`f(x_1, x_2) = \ln x_1 + x_1 x_2 - \sin x_2`
-    :cite:p:`baydin2018automatic`.
-
-    Nodes ``x1, x2`` (inputs), ``v1 = ln x1``, ``v2 = x1 * x2``, ``v3 = sin x2``,
-    ``v4 = v1 + v2``, ``f = v4 - v3``. The input ``x1`` feeds two nodes, so its adjoint is a
-    sum of two terms.
-    """
-    return ScalarGraph([
-        Node("x1", "input", (), "$x_1$", (0.0, 1.5)),
-        Node("x2", "input", (), "$x_2$", (0.0, -0.3)),
-        Node("v1", "log", ("x1",), r"$\ln$", (1.8, 2.2)),
-        Node("v2", "mul", ("x1", "x2"), r"$\times$", (1.8, 0.6)),
-        Node("v3", "sin", ("x2",), r"$\sin$", (1.8, -1.0)),
-        Node("v4", "add", ("v1", "v2"), "$+$", (3.6, 1.4)),
-        Node("f", "sub", ("v4", "v3"), "$-$", (5.4, 0.4)),
-    ])
 
 
 # --------------------------------------------------------------------------- Jacobians
@@ -516,152 +331,6 @@ def delta_norms(model, theta, X, y, loss="mse") -> np.ndarray:
     check_model(model)
     _, _, deltas = backprop_batch(model, theta, X, y, loss)
     return _delta_norms(deltas)
-
-
-# --------------------------------------------------------------------------- costs
-def _check_shapes(shapes, name="shapes"):
-    if isinstance(shapes, (str, bytes)) or not hasattr(shapes, "__iter__"):
-        raise TypeError(f"{name} must be a list of (rows, cols) pairs, got "
-                        f"{type(shapes).__name__}")
-    shapes = [tuple(int(check_positive_int(d, f"{name} entries")) for d in s) for s in shapes]
-    if not shapes or any(len(s) != 2 for s in shapes):
-        raise ValueError(f"{name} must be a non-empty list of (rows, cols) pairs")
-    for (_, c), (r, _) in zip(shapes[:-1], shapes[1:], strict=True):
-        if c != r:
-            raise ValueError(f"{name} do not chain: a factor with {c} columns is followed by "
-                             f"one with {r} rows")
-    return shapes
-
-
-def chain_product(matrices, order="left") -> np.ndarray:
-    """The product :math:`A_1 A_2 \\cdots A_K`, accumulated from the left or from the right."""
-    if isinstance(matrices, (str, bytes)) or not hasattr(matrices, "__iter__"):
-        raise TypeError(f"matrices must be a list of 2-D arrays, got {type(matrices).__name__}")
-    mats = [as_array(m, "matrices entries", ndim=2) for m in matrices]
-    _check_shapes([m.shape for m in mats], "matrices")
-    if order == "left":
-        out = mats[0]
-        for m in mats[1:]:
-            out = out @ m
-    elif order == "right":
-        out = mats[-1]
-        for m in mats[-2::-1]:
-            out = m @ out
-    else:
-        raise ValueError(f"order must be 'left' or 'right', got {order!r}")
-    return out
-
-
-def chain_flops(shapes, order="left") -> int:
-    r"""Flops of the chain product :math:`A_1\cdots A_K` with ``shapes[k] = A_k.shape``.
-
-    A product of an :math:`a\times b` and a :math:`b\times c` matrix costs :math:`2abc` flops
-    (a multiply and an add per term). ``"left"`` accumulates :math:`((A_1A_2)A_3)\cdots`
-    (reverse mode: with :math:`A_1` a row vector every step is a vector-matrix product);
-    ``"right"`` accumulates :math:`A_1(\cdots(A_{K-1}A_K))` (full Jacobians, forward mode).
-    """
-    shapes = _check_shapes(shapes)
-    total = 0
-    if order == "left":
-        rows = shapes[0][0]
-        for (b, c) in shapes[1:]:
-            total += 2 * rows * b * c
-    elif order == "right":
-        cols = shapes[-1][1]
-        for (a, b) in shapes[-2::-1]:
-            total += 2 * a * b * cols
-    else:
-        raise ValueError(f"order must be 'left' or 'right', got {order!r}")
-    return total
-
-
-def _check_widths(widths):
-    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__") or len(widths) < 2:
-        raise ValueError(f"widths must list at least two layer sizes, got {widths!r}")
-    return [check_positive_int(w, "widths entries") for w in widths]
-
-
-def _check_residual_layers(residual_layers, n_layers):
-    """One bool per layer (default all False)."""
-    if residual_layers is None:
-        return [False] * n_layers
-    flags = [check_bool(r, "residual_layers entries") for r in residual_layers]
-    if len(flags) != n_layers:
-        raise ValueError(f"residual_layers must have one flag per layer ({n_layers}), got "
-                         f"{len(flags)}")
-    return flags
-
-
-def forward_flops(widths, batch=1, residual_layers=None) -> int:
-    r"""Flops of one forward pass of an MLP on ``batch`` examples.
-
-    Per layer: :math:`2Nn_{j+1}n_j` for :math:`Z_jW_j^\top`, :math:`Nn_{j+1}` for the bias,
-    :math:`Nn_{j+1}` for the activation (one flop per element, by convention; none on the
-    last layer) and :math:`Nn_{j+1}` for a residual addition.
-    """
-    w = _check_widths(widths)
-    N = check_positive_int(batch, "batch")
-    res = _check_residual_layers(residual_layers, len(w) - 1)
-    total = 0
-    for j in range(len(w) - 1):
-        total += 2 * N * w[j + 1] * w[j] + N * w[j + 1]
-        if j < len(w) - 2:
-            total += N * w[j + 1] * (2 if res[j] else 1)
-    return total
-
-
-def backward_flops(widths, batch=1, residual_layers=None, input_delta=False) -> int:
-    r"""Flops of one backward pass (delta recursion) of an MLP on ``batch`` examples.
-
-    Per hidden layer: :math:`Nn_{j+1}` for :math:`\sigma'(V_j)` and :math:`Nn_{j+1}` for the
-    Hadamard product; every layer: :math:`2Nn_{j+1}n_j` for :math:`G_j^\top Z_j`,
-    :math:`Nn_{j+1}` for the bias sum and :math:`2Nn_{j+1}n_j` for :math:`\Delta_j = G_jW_j`
-    (skipped for :math:`j = 1` unless ``input_delta``: nobody needs
-    :math:`\partial L/\partial x`), plus :math:`Nn_j` for a residual addition.
-    """
-    w = _check_widths(widths)
-    N = check_positive_int(batch, "batch")
-    res = _check_residual_layers(residual_layers, len(w) - 1)
-    input_delta = check_bool(input_delta, "input_delta")
-    total = 0
-    for j in range(len(w) - 1):
-        if j < len(w) - 2:
-            total += 2 * N * w[j + 1]
-        total += 2 * N * w[j + 1] * w[j] + N * w[j + 1]
-        if j > 0 or input_delta:
-            total += 2 * N * w[j + 1] * w[j] + (N * w[j] if res[j] else 0)
-    return total
-
-
-def time_passes(model, theta, X, y, loss="mse", *, repeats=7):
-    """Median wall-clock seconds of ``model.forward`` and of ``model.backward`` (one batch).
-
-    Each repeat times one forward and one backward pass back to back, so their ratio is
-    measured under the same machine load; the median of the per-repeat ratios is more
-    robust to load bursts than the ratio of the medians.
-
-    Returns
-    -------
-    dict with keys ``"forward"``, ``"backward"`` (seconds, medians over ``repeats``) and
-    ``"ratio"`` (median of backward/forward over the repeats).
-    """
-    check_model(model)
-    repeats = check_positive_int(repeats, "repeats")
-    theta = model.check_theta(theta)
-    fp = model.forward(theta, X)
-    _, delta = _losses.get(loss)(fp.output, y)
-    tf, tb = [], []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fp = model.forward(theta, X)
-        t1 = time.perf_counter()
-        model.backward(theta, fp, delta)
-        t2 = time.perf_counter()
-        tf.append(t1 - t0)
-        tb.append(t2 - t1)
-    ratios = np.array(tb) / np.maximum(np.array(tf), 1e-12)
-    return {"forward": float(np.median(tf)), "backward": float(np.median(tb)),
-            "ratio": float(np.median(ratios))}
 
 
 # --------------------------------------------------------------------------- Louppe's example

@@ -195,7 +195,7 @@ def gaussian_ellipse(ax, mu, cov, *, nsig=2.0, color="k", **kw):
 # --- chapter 5: backpropagation ---
 def annotated_graph(ax, graph, values=None, adjoints=None, current=None, *, radius=0.38,
                     fontsize=11, title=None):
-    r"""Draw a :class:`lib.backprop.ScalarGraph` with stored values and adjoints (chapter 5).
+    r"""Draw a :class:`lib.autodiff.ScalarGraph` with stored values and adjoints (chapter 5).
 
     Inputs are drawn white, operations blue (the output is the last operation). Under each
     node: its forward value :math:`u_i`; above it: its adjoint :math:`\bar u_i` when known.

@@ -9,14 +9,14 @@ Float64 throughout; relative errors below 1e-6 against finite differences.
 import numpy as np
 import pytest
 
-from lib import MLP, backprop, gradcheck, losses
+from lib import MLP, autodiff, backprop, flops, gradcheck, losses
 
 RNG = np.random.default_rng(20250605)
 
 
 # ----------------------------------------------------------------------------- scalar graphs
 def test_baydin_graph_values_and_adjoints_closed_form():
-    g = backprop.baydin_graph()
+    g = autodiff.baydin_graph()
     for x1, x2 in [(2.0, 5.0), (0.5, -1.3), (3.1, 0.2)]:
         vals = g.forward(x1=x1, x2=x2)
         adj = g.backward(vals)
@@ -28,14 +28,14 @@ def test_baydin_graph_values_and_adjoints_closed_form():
 
 def test_scalar_graph_against_finite_differences_and_repeated_parent():
     nodes = [
-        backprop.Node("a", "input"), backprop.Node("b", "input"),
-        backprop.Node("s", "mul", ("a", "a")),  # a read twice by one node
-        backprop.Node("t", "sigmoid", ("b",)), backprop.Node("e", "exp", ("t",)),
-        backprop.Node("d", "div", ("s", "e")), backprop.Node("c", "cos", ("d",)),
-        backprop.Node("h", "tanh", ("c",)), backprop.Node("q", "square", ("h",)),
-        backprop.Node("f", "sub", ("q", "b")),
+        autodiff.Node("a", "input"), autodiff.Node("b", "input"),
+        autodiff.Node("s", "mul", ("a", "a")),  # a read twice by one node
+        autodiff.Node("t", "sigmoid", ("b",)), autodiff.Node("e", "exp", ("t",)),
+        autodiff.Node("d", "div", ("s", "e")), autodiff.Node("c", "cos", ("d",)),
+        autodiff.Node("h", "tanh", ("c",)), autodiff.Node("q", "square", ("h",)),
+        autodiff.Node("f", "sub", ("q", "b")),
     ]
-    g = backprop.ScalarGraph(nodes)
+    g = autodiff.ScalarGraph(nodes)
     for _ in range(5):
         a, b = RNG.normal(size=2)
         adj = g.backward(g.forward(a=a, b=b))
@@ -47,7 +47,7 @@ def test_scalar_graph_against_finite_differences_and_repeated_parent():
 
 
 def test_backward_steps_seed_and_completion():
-    g = backprop.baydin_graph()
+    g = autodiff.baydin_graph()
     vals = g.forward(x1=2.0, x2=5.0)
     steps = g.backward_steps(vals)
     assert steps[0] == ("f", {"f": 1.0})
@@ -59,23 +59,23 @@ def test_backward_steps_seed_and_completion():
 
 @pytest.mark.parametrize("nodes, match", [
     ([], "at least one"),
-    ([backprop.Node("x", "input"), backprop.Node("x", "sin", ("x",))], "unique"),
-    ([backprop.Node("x", "input"), backprop.Node("y", "foo", ("x",))], "unknown op"),
-    ([backprop.Node("x", "input"), backprop.Node("y", "add", ("x",))], "needs 2"),
-    ([backprop.Node("y", "sin", ("x",)), backprop.Node("x", "input")], "topological"),
-    ([backprop.Node("x", "input", ("z",))], "no parents"),
+    ([autodiff.Node("x", "input"), autodiff.Node("x", "sin", ("x",))], "unique"),
+    ([autodiff.Node("x", "input"), autodiff.Node("y", "foo", ("x",))], "unknown op"),
+    ([autodiff.Node("x", "input"), autodiff.Node("y", "add", ("x",))], "needs 2"),
+    ([autodiff.Node("y", "sin", ("x",)), autodiff.Node("x", "input")], "topological"),
+    ([autodiff.Node("x", "input", ("z",))], "no parents"),
 ])
 def test_scalar_graph_validation(nodes, match):
     with pytest.raises(ValueError, match=match):
-        backprop.ScalarGraph(nodes)
+        autodiff.ScalarGraph(nodes)
 
 
 def test_scalar_graph_input_validation():
-    g = backprop.baydin_graph()
+    g = autodiff.baydin_graph()
     with pytest.raises(ValueError, match="inputs"):
         g.forward(x1=1.0)
     with pytest.raises(TypeError):
-        backprop.ScalarGraph(["x"])
+        autodiff.ScalarGraph(["x"])
 
 
 # ----------------------------------------------------------------------------- Jacobians
@@ -206,48 +206,48 @@ def test_forward_example_validation():
 # ----------------------------------------------------------------------------- costs
 def test_chain_product_and_flops_by_hand():
     mats = [RNG.normal(size=s) for s in [(1, 2), (2, 3), (3, 4)]]
-    assert np.allclose(backprop.chain_product(mats, "left"), mats[0] @ mats[1] @ mats[2])
-    assert np.allclose(backprop.chain_product(mats, "right"), mats[0] @ (mats[1] @ mats[2]))
+    assert np.allclose(flops.chain_product(mats, "left"), mats[0] @ mats[1] @ mats[2])
+    assert np.allclose(flops.chain_product(mats, "right"), mats[0] @ (mats[1] @ mats[2]))
     shapes = [m.shape for m in mats]
-    assert backprop.chain_flops(shapes, "left") == 2 * 1 * 2 * 3 + 2 * 1 * 3 * 4
-    assert backprop.chain_flops(shapes, "right") == 2 * 2 * 3 * 4 + 2 * 1 * 2 * 4
+    assert flops.chain_flops(shapes, "left") == 2 * 1 * 2 * 3 + 2 * 1 * 3 * 4
+    assert flops.chain_flops(shapes, "right") == 2 * 2 * 3 * 4 + 2 * 1 * 2 * 4
     with pytest.raises(ValueError, match="chain"):
-        backprop.chain_flops([(1, 2), (3, 4)])
+        flops.chain_flops([(1, 2), (3, 4)])
     with pytest.raises(ValueError, match="order"):
-        backprop.chain_flops(shapes, "middle")
+        flops.chain_flops(shapes, "middle")
     with pytest.raises(ValueError, match="order"):
-        backprop.chain_product(mats, "middle")
+        flops.chain_product(mats, "middle")
 
 
 def test_forward_and_backward_flops_by_hand():
     # widths (2, 3, 1), one example; see the docstrings for the per-layer terms
-    assert backprop.forward_flops((2, 3, 1)) == (12 + 3 + 3) + (6 + 1)
-    assert backprop.backward_flops((2, 3, 1)) == (6 + 12 + 3) + (6 + 1 + 6)
-    assert backprop.backward_flops((2, 3, 1), input_delta=True) == 34 + 12
-    assert backprop.forward_flops((2, 3, 1), batch=5) == 5 * 25
+    assert flops.forward_flops((2, 3, 1)) == (12 + 3 + 3) + (6 + 1)
+    assert flops.backward_flops((2, 3, 1)) == (6 + 12 + 3) + (6 + 1 + 6)
+    assert flops.backward_flops((2, 3, 1), input_delta=True) == 34 + 12
+    assert flops.forward_flops((2, 3, 1), batch=5) == 5 * 25
     with pytest.raises(ValueError):
-        backprop.forward_flops((3,))
+        flops.forward_flops((3,))
     with pytest.raises(ValueError):
-        backprop.backward_flops((3, 2), batch=0)
+        flops.backward_flops((3, 2), batch=0)
 
 
 def test_backward_is_about_twice_forward_for_wide_layers():
     for widths in [(512,) * 6 + (10,), (1024, 1024, 1024, 1)]:
-        ratio = backprop.backward_flops(widths, 64, input_delta=True) / backprop.forward_flops(
+        ratio = flops.backward_flops(widths, 64, input_delta=True) / flops.forward_flops(
             widths, 64)
         assert abs(ratio - 2) < 0.01
-        assert 1.0 < backprop.backward_flops(widths, 64) / backprop.forward_flops(widths, 64) < 2
+        assert 1.0 < flops.backward_flops(widths, 64) / flops.forward_flops(widths, 64) < 2
 
 
 def test_time_passes_returns_positive_medians():
     net = MLP((4, 8, 1), "tanh")
     theta = net.init(RNG, "xavier")
-    t = backprop.time_passes(net, theta, RNG.normal(size=(6, 4)), RNG.normal(size=(6, 1)),
+    t = flops.time_passes(net, theta, RNG.normal(size=(6, 4)), RNG.normal(size=(6, 1)),
                              repeats=3)
     assert set(t) == {"forward", "backward", "ratio"}
     assert t["ratio"] > 0 and t["forward"] > 0 and t["backward"] > 0
     with pytest.raises(ValueError):
-        backprop.time_passes(net, theta, np.zeros((2, 4)), np.zeros((2, 1)), repeats=0)
+        flops.time_passes(net, theta, np.zeros((2, 4)), np.zeros((2, 1)), repeats=0)
 
 
 # ----------------------------------------------------------------------------- Louppe
@@ -331,7 +331,7 @@ def test_plotting_helpers():
 
     from lib import plotting
 
-    g = backprop.baydin_graph()
+    g = autodiff.baydin_graph()
     vals = g.forward(x1=2.0, x2=5.0)
     fig, (a1, a2) = plt.subplots(1, 2)
     plotting.annotated_graph(a1, g, vals, g.backward(vals), current="v2", title="t")
@@ -362,7 +362,7 @@ def test_backprop_explorer_callbacks():
 def test_graph_backward_explorer_callbacks():
     from lib import widgets
 
-    ex = widgets.graph_backward_explorer(backprop.baydin_graph(), {"x1": 2.0, "x2": 5.0})
+    ex = widgets.graph_backward_explorer(autodiff.baydin_graph(), {"x1": 2.0, "x2": 5.0})
     img, txt = ex.image.value, ex.text.value
     assert "5.5000" in txt
     ex.controls["step"].value = 0

@@ -18,10 +18,12 @@ import lib
 from lib import (
     activations,
     approx,
+    autodiff,
     backprop,
     data,
     diagnostics,
     discriminant,
+    flops,
     gradcheck,
     init,
     landscape,
@@ -1275,58 +1277,58 @@ case(
 )
 
 # ---------------------------------------------------------------------------- backprop
-_N = backprop.Node
-case("ScalarGraph-str", TypeError, "nodes", lambda: backprop.ScalarGraph("nodes"))
+_N = autodiff.Node
+case("ScalarGraph-str", TypeError, "nodes", lambda: autodiff.ScalarGraph("nodes"))
 case(
     "ScalarGraph-op",
     ValueError,
     "op",
-    lambda: backprop.ScalarGraph([_N("x", "input"), _N("y", "pow", ("x",))]),
+    lambda: autodiff.ScalarGraph([_N("x", "input"), _N("y", "pow", ("x",))]),
 )
 case(
     "ScalarGraph-parent",
     ValueError,
     "parent",
-    lambda: backprop.ScalarGraph([_N("x", "input"), _N("y", "sin", ("z",))]),
+    lambda: autodiff.ScalarGraph([_N("x", "input"), _N("y", "sin", ("z",))]),
 )
 case(
     "ScalarGraph-arity",
     ValueError,
     "parent",
-    lambda: backprop.ScalarGraph([_N("x", "input"), _N("y", "add", ("x",))]),
+    lambda: autodiff.ScalarGraph([_N("x", "input"), _N("y", "add", ("x",))]),
 )
 case(
     "ScalarGraph-duplicate",
     ValueError,
     "names",
-    lambda: backprop.ScalarGraph([_N("x", "input"), _N("x", "sin", ("x",))]),
+    lambda: autodiff.ScalarGraph([_N("x", "input"), _N("x", "sin", ("x",))]),
 )
 case(
-    "ScalarGraph.forward-missing", ValueError, "x1", lambda: backprop.baydin_graph().forward(x2=1.0)
+    "ScalarGraph.forward-missing", ValueError, "x1", lambda: autodiff.baydin_graph().forward(x2=1.0)
 )
 case(
     "ScalarGraph.forward-unknown",
     ValueError,
     "x3",
-    lambda: backprop.baydin_graph().forward(x1=1.0, x2=2.0, x3=0.0),
+    lambda: autodiff.baydin_graph().forward(x1=1.0, x2=2.0, x3=0.0),
 )
 case(
     "ScalarGraph.forward-str",
     TypeError,
     "x1",
-    lambda: backprop.baydin_graph().forward(x1="a", x2=2.0),
+    lambda: autodiff.baydin_graph().forward(x1="a", x2=2.0),
 )
 case(
     "ScalarGraph.forward-nan",
     ValueError,
     "x1",
-    lambda: backprop.baydin_graph().forward(x1=NAN, x2=2.0),
+    lambda: autodiff.baydin_graph().forward(x1=NAN, x2=2.0),
 )
 case(
     "ScalarGraph.children-unknown",
     ValueError,
     "name",
-    lambda: backprop.baydin_graph().children("nope"),
+    lambda: autodiff.baydin_graph().children("nope"),
 )
 case("numerical_jacobian-f", TypeError, "f", lambda: backprop.numerical_jacobian(1, np.ones(2)))
 case(
@@ -1414,53 +1416,53 @@ case(
 )
 case("backprop_batch-y-rows", ValueError, "y", lambda: backprop.backprop_batch(M, TH, X, Y[:2]))
 case("delta_norms-X-nan", ValueError, "X", lambda: backprop.delta_norms(M, TH, nan_at(X), Y))
-case("chain_product-empty", ValueError, "matrices", lambda: backprop.chain_product([]))
+case("chain_product-empty", ValueError, "matrices", lambda: flops.chain_product([]))
 case(
     "chain_product-shapes",
     ValueError,
     "matrices",
-    lambda: backprop.chain_product([np.ones((2, 3)), np.ones((2, 3))]),
+    lambda: flops.chain_product([np.ones((2, 3)), np.ones((2, 3))]),
 )
 case(
     "chain_product-order",
     ValueError,
     "order",
-    lambda: backprop.chain_product([S, S], order="middle"),
+    lambda: flops.chain_product([S, S], order="middle"),
 )
-case("chain_product-str", TypeError, "matrices", lambda: backprop.chain_product("ab"))
-case("chain_flops-shapes", ValueError, "shapes", lambda: backprop.chain_flops([(2, 3), (2, 3)]))
+case("chain_product-str", TypeError, "matrices", lambda: flops.chain_product("ab"))
+case("chain_flops-shapes", ValueError, "shapes", lambda: flops.chain_flops([(2, 3), (2, 3)]))
 case(
     "chain_flops-order",
     ValueError,
     "order",
-    lambda: backprop.chain_flops([(2, 3), (3, 2)], order="x"),
+    lambda: flops.chain_flops([(2, 3), (3, 2)], order="x"),
 )
-case("chain_flops-float", TypeError, "shapes", lambda: backprop.chain_flops([(2, 3.5), (3.5, 2)]))
-case("forward_flops-widths", ValueError, "widths", lambda: backprop.forward_flops([2]))
-case("forward_flops-batch", ValueError, "batch", lambda: backprop.forward_flops([2, 3, 1], batch=0))
+case("chain_flops-float", TypeError, "shapes", lambda: flops.chain_flops([(2, 3.5), (3.5, 2)]))
+case("forward_flops-widths", ValueError, "widths", lambda: flops.forward_flops([2]))
+case("forward_flops-batch", ValueError, "batch", lambda: flops.forward_flops([2, 3, 1], batch=0))
 case(
     "forward_flops-residual",
     ValueError,
     "residual_layers",
-    lambda: backprop.forward_flops([2, 3, 1], residual_layers=[True]),
+    lambda: flops.forward_flops([2, 3, 1], residual_layers=[True]),
 )
 case(
     "backward_flops-batch-bool",
     TypeError,
     "batch",
-    lambda: backprop.backward_flops([2, 3, 1], batch=True),
+    lambda: flops.backward_flops([2, 3, 1], batch=True),
 )
 case(
     "backward_flops-input_delta",
     TypeError,
     "input_delta",
-    lambda: backprop.backward_flops([2, 3, 1], input_delta="yes"),
+    lambda: flops.backward_flops([2, 3, 1], input_delta="yes"),
 )
 case(
     "time_passes-repeats",
     ValueError,
     "repeats",
-    lambda: backprop.time_passes(M, TH, X, Y, repeats=0),
+    lambda: flops.time_passes(M, TH, X, Y, repeats=0),
 )
 case("frobenius_norm_grad-str", TypeError, "W", lambda: backprop.frobenius_norm_grad("W"))
 _W1, _W2 = np.ones((2, 3)), np.ones(3)
@@ -1791,7 +1793,7 @@ case(
     "annotated_graph-ax",
     TypeError,
     "ax",
-    lambda: plotting.annotated_graph("a", backprop.baydin_graph()),
+    lambda: plotting.annotated_graph("a", autodiff.baydin_graph()),
 )
 case("gd_path_1d-f", TypeError, "f", lambda: plotting.gd_path_1d(ax(), 1, [0.0], xlim=(-1, 1)))
 case(
@@ -1929,7 +1931,7 @@ case(
     "graph_backward_explorer-inputs",
     ValueError,
     "x2",
-    lambda: widgets.graph_backward_explorer(backprop.baydin_graph(), {"x1": 1.0}),
+    lambda: widgets.graph_backward_explorer(autodiff.baydin_graph(), {"x1": 1.0}),
 )
 case("gd_explorer-steps", ValueError, "steps", lambda: widgets.gd_explorer([_obj], steps=0))
 case("gd_explorer-gamma", ValueError, "gamma", lambda: widgets.gd_explorer([_obj], gamma=NAN))

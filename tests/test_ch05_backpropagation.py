@@ -7,14 +7,14 @@ finite differences (lib.gradcheck, lib.backprop.numerical_jacobian), operation c
 import numpy as np
 import pytest
 
-from lib import MLP, activations, backprop, gradcheck, losses
+from lib import MLP, activations, autodiff, backprop, flops, gradcheck, losses
 
 SEED = 5
 
 
 def test_graph_example_numbers():
     """Section 'Computational graphs': f(2, 5) and its gradient, also by a hand sweep."""
-    g = backprop.baydin_graph()
+    g = autodiff.baydin_graph()
     vals = g.forward(x1=2.0, x2=5.0)
     adj = g.backward(vals)
     assert f"{vals['f']:.4f}" == "11.6521"
@@ -25,7 +25,7 @@ def test_graph_example_numbers():
 
 
 def test_exercise_sweep_by_hand():
-    g = backprop.baydin_graph()
+    g = autodiff.baydin_graph()
     adj = g.backward(g.forward(x1=1.0, x2=np.pi))
     assert np.isclose(adj["x1"], 1 + np.pi) and np.isclose(adj["x2"], 2.0)
 
@@ -87,8 +87,8 @@ def test_delta_recursion_equals_jacobian_product(residual):
     b = backprop.backprop_recursion(net, theta, x, y)
     assert np.allclose(a.grad, b.grad, rtol=1e-12)
     factors = [a.deltas[-1][None, :]] + a.jacobians[::-1]
-    assert np.allclose(backprop.chain_product(factors, "left")[0], b.deltas[0])
-    assert np.allclose(backprop.chain_product(factors, "right")[0], b.deltas[0])
+    assert np.allclose(flops.chain_product(factors, "left")[0], b.deltas[0])
+    assert np.allclose(flops.chain_product(factors, "right")[0], b.deltas[0])
     gradcheck.check_model_gradient(net, theta, x[None, :], y[None, :])
 
 
@@ -98,12 +98,12 @@ def test_reverse_mode_wins_for_a_scalar_loss():
     chain_z = [(1, w[-1])] + [(w[k + 1], w[k]) for k in range(len(w) - 2, -1, -1)]
     chain_W1 = chain_z[:-1] + [(w[1], w[1] * w[0])]
     for shp in (chain_z, chain_W1):
-        assert backprop.chain_flops(shp, "right") > 300 * backprop.chain_flops(shp, "left")
+        assert flops.chain_flops(shp, "right") > 300 * flops.chain_flops(shp, "left")
     ratios = []
     for n1 in [8, 32, 128, 512, 2048]:
         ww = (n1, 256, 256, 256, 1)
         shp = [(1, 1)] + [(ww[k + 1], ww[k]) for k in range(len(ww) - 2, -1, -1)]
-        ratios.append(backprop.chain_flops(shp, "right") / backprop.chain_flops(shp, "left"))
+        ratios.append(flops.chain_flops(shp, "right") / flops.chain_flops(shp, "left"))
     assert all(r > 1 for r in ratios) and np.all(np.diff(ratios) > 0)
 
 
@@ -172,9 +172,9 @@ def test_backward_costs_about_two_forward_passes():
     configs = [(64, 64, 64, 1), (256, 256, 256, 10), (512, 512, 512, 512, 10)]
     for wd in configs:
         for N in (16, 128, 512):
-            fwd = backprop.forward_flops(wd, N)
-            assert 1.0 < backprop.backward_flops(wd, N) / fwd <= 2.0
-            assert abs(backprop.backward_flops(wd, N, input_delta=True) / fwd - 2) < 0.05
+            fwd = flops.forward_flops(wd, N)
+            assert 1.0 < flops.backward_flops(wd, N) / fwd <= 2.0
+            assert abs(flops.backward_flops(wd, N, input_delta=True) / fwd - 2) < 0.05
         assert 2 * MLP(wd).num_params / 3 > 5000
     assert MLP(configs[0]).num_params == 8385
 

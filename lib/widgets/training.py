@@ -205,13 +205,13 @@ def backprop_explorer(X, y, *, seed=0, width=8, loss="mse"):
 
 
 def graph_backward_explorer(graph, inputs):
-    """Chapter 5: step through the reverse sweep of a :class:`lib.backprop.ScalarGraph`.
+    """Chapter 5: step through the reverse sweep of a :class:`lib.autodiff.ScalarGraph`.
 
     Step 0 shows the forward pass (stored values) and seeds the output's adjoint with 1; each
     further step visits one node (orange ring) and pushes its adjoint to its parents.
     """
     if not hasattr(graph, "backward_steps"):
-        raise TypeError(f"graph must be a lib.backprop.ScalarGraph, got {type(graph).__name__}")
+        raise TypeError(f"graph must be a lib.autodiff.ScalarGraph, got {type(graph).__name__}")
     graph.forward(**inputs)  # validates the inputs
     from ..plotting import annotated_graph, new_figure
 
