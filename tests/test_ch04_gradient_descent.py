@@ -400,8 +400,9 @@ def _excess_experiment(rng, degrees, n=100, noise=0.5, steps=2, sets=200):
 
 def test_excess_error_matches_plain_numpy_and_claims_hold_over_seeds():
     """Section 'The excess error': lib's experiment equals the plain-numpy one (same draws);
-    over several seeds E_est drops by a third from d = 3 to 4 and at least doubles by d = 10, the mean E_opt is
-    negative at d = 3 (4000 sets: 4 standard errors below 0), and E_opt < 0 on 30-70 % of sets at d = 1-3 and under 20 % at d >= 5."""
+    over several seeds E_est drops by a third from d = 3 to 4 and at least doubles by d = 10,
+    the mean E_opt is negative at d = 3 (4000 sets: 4 standard errors below 0), and E_opt < 0
+    on 30-70 % of sets at d = 1-3 and under 20 % at d >= 5."""
     from lib import risk
 
     degrees = np.arange(11)
