@@ -43,7 +43,7 @@ def render(phases=PHASES, draw_frame=draw, **rc):
     from lib.widgets import jshtml_sweep
 
     with plt.rc_context(rc):
-        return jshtml_sweep(draw_frame, phases, figsize=(6.0, 3.0)).data
+        return jshtml_sweep(draw_frame, phases, figsize=(6.0, 3.0), dpi=72).data  # as the fixture
 
 
 def frames(html):

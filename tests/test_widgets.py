@@ -56,14 +56,14 @@ def pixels(png):
 def test_jshtml_sweep_is_to_jshtml_with_each_frame_drawn_once(interval, n_frames):
     values = list(range(n_frames))
     html = widgets.jshtml_sweep(draw, values, figsize=(6.0, 3.0), interval=interval).data
-    ref = reference_jshtml(values, (6.0, 3.0), interval, 72)
+    ref = reference_jshtml(values, (6.0, 3.0), interval, 100)  # jshtml_sweep's default dpi
     skeleton, frames = split(html)
     ref_skeleton, ref_frames = split(ref)
     assert skeleton == ref_skeleton  # same player, controls, frame count and interval
     assert len(frames) == len(values)
     for got, want in zip(frames, ref_frames, strict=True):
         a, b = pixels(got), pixels(want)
-        assert a.shape == b.shape == (3 * 72, 6 * 72, 4)
+        assert a.shape == b.shape == (3 * 100, 6 * 100, 4)
         assert np.array_equal(a, b)  # the same image, pixel for pixel
     assert len(set(frames)) == len(values)  # and the frames differ from each other
 

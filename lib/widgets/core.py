@@ -90,7 +90,7 @@ def explorer(draw, controls, summary=None, title="") -> Explorer:
 _SWEEP_MARGINS = {"left": 0.08, "right": 0.98, "bottom": 0.16, "top": 0.82, "wspace": 0.3}
 
 
-def jshtml_sweep(draw_frame, values, *, figsize=(6.4, 4.0), interval=400, dpi=72, clear=True):
+def jshtml_sweep(draw_frame, values, *, figsize=(6.4, 4.0), interval=400, dpi=100, clear=True):
     """A kernel-free animation over ``values``: ``draw_frame(fig, value)`` draws one frame.
 
     With ``clear=False`` the figure is not cleared between frames: ``draw_frame`` builds the
@@ -101,9 +101,9 @@ def jshtml_sweep(draw_frame, values, *, figsize=(6.4, 4.0), interval=400, dpi=72
     buttons, the frames embedded as PNG), built by drawing each frame exactly once:
     ``to_jshtml`` itself draws every frame three times (the animation step, a canvas refresh,
     the frame grab), which made the book's animations twice as slow to execute. Frames are
-    rendered at ``dpi`` (72 by default: every frame is embedded in the page, so resolution
-    costs execution time and page weight) with a fixed layout, since re-solving a constrained
-    layout for every frame costs more than drawing it.
+    rendered at ``dpi`` (100 by default, so that labels stay legible; every frame is embedded
+    in the page, so resolution costs execution time and page weight) with a fixed layout,
+    since re-solving a constrained layout for every frame costs more than drawing it.
 
     Returns an ``IPython.display.HTML`` object.
     """
