@@ -44,7 +44,8 @@ from ._validate import (
 )
 from ._workspace import Workspace, augmented_views, from_augmented, to_augmented
 
-__all__ = ["gradient_descent", "train", "TrainResult", "DivergenceError", "DIVERGENCE_FACTOR",
+__all__ = ["gradient_descent", "train", "shuffled_batches", "TrainResult", "DivergenceError",
+           "DIVERGENCE_FACTOR",
            "levenberg_marquardt", "LMResult"]
 
 DIVERGENCE_FACTOR = 1e12
@@ -104,6 +105,21 @@ class DivergenceError(ValueError):
 def _loss_limit(first_loss):
     """The loss above which a run counts as diverged (see :data:`DIVERGENCE_FACTOR`)."""
     return DIVERGENCE_FACTOR * max(float(first_loss), 1.0)
+
+
+def shuffled_batches(n, batch_size, rng):
+    """The minibatches of one epoch in the shuffled-cyclic order, as index arrays.
+
+    Draws one permutation of ``range(n)`` from ``rng`` and yields its consecutive slices of
+    ``batch_size`` indices (the last one shorter when ``batch_size`` does not divide ``n``).
+    The one minibatch order of the book: :func:`train`, :func:`lib.stacked.train_many` and
+    :func:`lib.stochastic.linear_sgd_path` all take their batches from it, so the same ``rng``
+    gives them the same visiting order. Arguments are validated by the callers
+    (:func:`lib._validate.check_batch_size`).
+    """
+    order = rng.permutation(n)
+    for start in range(0, n, batch_size):
+        yield order[start:start + batch_size]
 
 
 def gradient_descent(grad, x0, lr, steps):
@@ -308,11 +324,9 @@ def train(model, theta0, X, y, *, loss="mse", lr, epochs, batch_size=None, rng=N
         for _ in range(epochs):
             if full:
                 ws, yb = space(n), y_arr
-            else:
-                order = rng.permutation(n)
-            for start in range(0, n, batch_size):
+            batches = (None,) if full else shuffled_batches(n, batch_size, rng)
+            for idx in batches:
                 if not full:
-                    idx = order[start:start + batch_size]
                     ws = space(idx.size)
                     ws.load(XT, yT, idx)
                     yb = None if fast_mse else y_arr[idx]

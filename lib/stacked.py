@@ -57,7 +57,7 @@ from ._validate import (
     check_positive,
     check_positive_int,
 )
-from .optim import DivergenceError, _loss_limit
+from .optim import DivergenceError, _loss_limit, shuffled_batches
 
 __all__ = ["train_many", "predict_many", "loss_many", "residual_mask", "embed", "extract"]
 
@@ -547,9 +547,7 @@ def train_many(model, thetas, X, y, loss="mse", *, lr, epochs, batch_size=None, 
             check(value, 0, 0, True)
             history[:, 0] = value
             for e in range(epochs):
-                perm = rng.permutation(n)
-                for start in range(0, n, batch_size):
-                    idx = perm[start:start + batch_size]
+                for idx in shuffled_batches(n, batch_size, rng):
                     yb = y_arr[idx].T if is_mse else y_arr[idx]
                     buf = stack.buffers(K, idx.size)
                     check(loss_of(X[idx].T, yb, buf), t, e + 1, False)

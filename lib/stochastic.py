@@ -27,7 +27,7 @@ import numpy as np
 from . import losses as _losses
 from ._validate import as_array, check_batch_size, check_positive, check_positive_int
 from .landscape import per_example_gradients  # noqa: F401  (chapter 4 uses it from here)
-from .optim import DivergenceError
+from .optim import DivergenceError, shuffled_batches
 
 __all__ = ["CountingLoss", "linear_loss", "linear_sgd_path"]
 
@@ -145,9 +145,8 @@ def linear_sgd_path(X, y, theta0, *, lr, epochs, batch_size=None, rng=None):
     path = [theta.copy()]
     with np.errstate(over="ignore", invalid="ignore"):
         for _ in range(epochs):
-            order = rng.permutation(n) if batch_size < n else np.arange(n)
-            for start in range(0, n, batch_size):
-                idx = order[start:start + batch_size]
+            batches = shuffled_batches(n, batch_size, rng) if batch_size < n else (np.arange(n),)
+            for idx in batches:
                 r = Xa[idx] @ theta - y[idx]  # residuals of the minibatch
                 theta = theta - lr * (r @ Xa[idx]) / idx.size
                 if not np.all(np.isfinite(theta)):
