@@ -24,6 +24,9 @@ Every iterating function of ``lib`` (:func:`gradient_descent`, :func:`train`,
 exceeds ``DIVERGENCE_FACTOR`` (:math:`10^{12}`) times :math:`\max(L_0, 1)`; a run of iterates
 (:func:`gradient_descent`, :func:`~lib.stochastic.linear_sgd_path`) diverges at the first
 non-finite iterate. No floating-point warning escapes from ``lib`` on the way.
+
+The module is a little over 400 lines: it holds the book's three optimisers (gradient
+descent, minibatch SGD over the fast path, Levenberg-Marquardt) and their one divergence rule.
 """
 
 from __future__ import annotations

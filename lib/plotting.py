@@ -2,6 +2,9 @@
 
 They are pure: no global state beyond :func:`use_book_style`, which sets legible defaults
 (font sizes, grid, colour cycle safe for colour-blind readers).
+
+The module is over 400 lines because it holds every kind of figure the book draws (about
+20 small helpers sharing one style); splitting it by chapter would scatter that style.
 """
 
 from __future__ import annotations

@@ -42,6 +42,10 @@ Example
 >>> model = MLP((1,) + (5,) * 30 + (1, 1), "leaky_relu", residual=True)  # doctest: +SKIP
 >>> thetas = np.stack([model.init(np.random.default_rng(s), "uniform") for s in range(4)])
 >>> thetas, losses = train_many(model, thetas, X, y, lr=0.01, epochs=5000)  # doctest: +SKIP
+
+The module is over 400 lines because the stacked forward and backward passes, their
+buffers and the trainer with its divergence checks form one engine; its equivalence with the
+reference is tested case by case in ``tests/test_mlp.py`` and ``tests/test_stacked.py``.
 """
 
 from __future__ import annotations
