@@ -21,15 +21,15 @@ What the comparison checks:
   (while 1-3 % of the pixels differ); a curve added to every frame: 1.3 %; a frame drawn
   for phase 1.1 instead of 1.0: 0.49 %;
 * each step between consecutive frames (frames smoothed by a 3x3 box filter, a pixel
-  "differs" where a channel differs by more than 40 of 255): what changes from frame k to
-  frame k+1 must change
-  in the same way. The static parts of a frame (axes, labels) cancel in the difference of two
-  frames of one rendering, so a change of text rendering leaves the steps almost unchanged
-  (measured: at most 0.47 of the step's own changed area, usually below 0.1), while a missing,
-  repeated, reordered or wrongly drawn frame changes the step by its whole area (ratio 1 or
-  more). A step fails when the pixels where the two steps disagree exceed
-  ``STEP_RATIO`` (0.75) times the pixels the stored step changes, plus ``STEP_SLACK``
-  (0.01 % of the frame: steps that change almost nothing cannot be told apart).
+  "changes" where a channel changes by more than 40 of 255): the pixels that the stored step
+  from frame k to frame k+1 changes must change the same way (within 2 px) in the new step.
+  Static parts cancel in a step; text that only one renderer re-centres (a title whose width
+  changes) adds changes to the new step, which are not counted, so a change of text
+  rendering leaves at most 0.3 % of a step's changed pixels unmatched (measured on the book's
+  animations, matplotlib 3.8 against 3.11), while a repeated or reordered frame leaves
+  about all of them (ratio 1). A step fails when more than ``STEP_RATIO`` (0.5) of its
+  changed pixels, plus ``STEP_SLACK`` (0.01 % of the frame), are unmatched. A frame drawn
+  with another parameter is caught by the per-frame check above.
 
 Limits, by design: a change confined to glyph shapes (a digit in a label) is not detected by
 pixels; the book prints the numbers its figures show as text outputs, which nbval compares
@@ -52,7 +52,7 @@ PIXEL_TOL = 40  # of 255, after smoothing
 NEAR_RADIUS = 2  # px: a pixel matches if some pixel this close in the other frame matches it
 NEAR_TOL = 64  # of 255
 FRAME_TOL = 0.0025
-STEP_RATIO = 0.75
+STEP_RATIO = 0.5
 STEP_SLACK = 1e-4
 
 __all__ = ["compare_frames", "decode_frames", "frames_in_html", "install", "reconcile"]
@@ -86,22 +86,25 @@ def _differing(d: np.ndarray) -> float:
     return float(np.mean(np.abs(d).max(axis=2) > PIXEL_TOL))
 
 
+def _nearest_gap(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Per pixel of ``x``: the smallest channel-wise max difference to a pixel of ``y`` within
+    NEAR_RADIUS (so that glyphs drawn a pixel or two apart match)."""
+    r = NEAR_RADIUS
+    h, w = x.shape[:2]
+    p = np.pad(y, ((r, r), (r, r), (0, 0)), mode="edge")
+    best = np.full((h, w), np.inf)
+    for i in range(2 * r + 1):
+        for j in range(2 * r + 1):
+            best = np.minimum(best, np.abs(x - p[i:i + h, j:j + w]).max(axis=2))
+    return best
+
+
 def _unmatched(a: np.ndarray, b: np.ndarray) -> float:
     """Fraction of the pixels of ``a`` that no pixel of ``b`` within NEAR_RADIUS matches (all
     channels within NEAR_TOL), in either direction: glyphs rendered a pixel or two apart
     match, a line or marker drawn elsewhere does not."""
-    r = NEAR_RADIUS
-    h, w = a.shape[:2]
-
-    def one_way(x, y):
-        p = np.pad(y, ((r, r), (r, r), (0, 0)), mode="edge")
-        best = np.full((h, w), np.inf)
-        for i in range(2 * r + 1):
-            for j in range(2 * r + 1):
-                best = np.minimum(best, np.abs(x - p[i:i + h, j:j + w]).max(axis=2))
-        return float(np.mean(best > NEAR_TOL))
-
-    return max(one_way(a, b), one_way(b, a))
+    return max(float(np.mean(_nearest_gap(a, b) > NEAR_TOL)),
+               float(np.mean(_nearest_gap(b, a) > NEAR_TOL)))
 
 
 def compare_frames(ref: list[np.ndarray], new: list[np.ndarray]) -> tuple[bool, str]:
@@ -122,13 +125,14 @@ def compare_frames(ref: list[np.ndarray], new: list[np.ndarray]) -> tuple[bool, 
     for k in range(len(ref) - 1):
         step_ref = ref_s[k + 1] - ref_s[k]
         step_new = new_s[k + 1] - new_s[k]
-        changed = _differing(step_ref)
-        disagree = _differing(step_ref - step_new)
+        moved = np.abs(step_ref).max(axis=2) > PIXEL_TOL  # what the stored step changes
+        changed = float(np.mean(moved))
+        # of those pixels, the ones the new step does not change the same way (within 2 px)
+        disagree = float(np.mean(moved & (_nearest_gap(step_ref, step_new) > PIXEL_TOL)))
         if disagree > STEP_RATIO * changed + STEP_SLACK:
-            return False, (f"frames {k} -> {k + 1}: the change between them differs from the "
-                           f"stored one on {disagree:.3%} of the pixels, where the stored step "
-                           f"changes {changed:.3%} (tolerance {STEP_RATIO} x that + "
-                           f"{STEP_SLACK:.2%})")
+            return False, (f"frames {k} -> {k + 1}: of the {changed:.3%} of the pixels the "
+                           f"stored step changes, {disagree:.3%} do not change the same way "
+                           f"(tolerance {STEP_RATIO} x {changed:.3%} + {STEP_SLACK:.2%})")
     return True, ""
 
 
