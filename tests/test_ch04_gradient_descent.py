@@ -131,7 +131,37 @@ def test_beyond_threshold_step_neither_converges_nor_diverges():
     assert np.any(np.diff(w.f(p[:, None])) > 0)  # f is not monotone
     tail = p[100:]
     assert np.min(np.abs(tail[:, None] - w.minima[:, 0])) > 0.5  # settles at no minimum
-    assert tail.min() < 0 < tail.max()  # visits both sides of the hump
+    # plain numpy: the first step jumps over the hump (x_h = 1.98) to -0.481, and the iterates
+    # end on an attracting 4-cycle in the global valley, about -0.2786, -2.9957, 1.7699, 1.3012
+    q = _wavy_gd(6.0, 3.0, 200)
+    assert np.allclose(q, p, rtol=1e-12, atol=1e-12)
+    assert abs(q[1] + 0.481) < 5e-4 and np.all(q[-8:] < 1.98)
+    assert np.max(np.abs(q[-4:] - q[-8:-4])) < 1e-9 and abs(q[-1] - q[-3]) > 0.1
+    cyc = np.sort(q[-4:])
+    assert np.allclose(cyc, np.sort([-0.2786, -2.9957, 1.7699, 1.3012]), atol=5e-4)
+
+
+def test_explorer_cycles_valley_jumps_and_divergence_of_the_wavy_function():
+    """Explorer section: from x0 = 4, gamma = 2.5 ends on a 2-cycle 3.50 <-> 4.09 inside the
+    local valley, gamma = 5 jumps between the valleys; gamma = 2 contracts with factor
+    1 - 2 f''(3.8375) = -0.682; exercise: every start in [-10, 10] diverges for gamma = 10.2;
+    'Three examples': gamma = 11 is not monotone at first, and |T(x)| > |x| once |x| >= 55."""
+    two = _wavy_gd(4.0, 2.5, 2000)[-4:]
+    assert np.max(np.abs(two[:2] - two[2:])) < 1e-9 and np.all(two > 1.98)
+    assert abs(two.min() - 3.50) < 5e-3 and abs(two.max() - 4.09) < 5e-3
+    jump = _wavy_gd(4.0, 5.0, 2000)[1000:]
+    assert jump.min() < 1.98 < jump.max() and np.max(np.abs(jump)) < 50
+    x_loc = _bisect(_wavy_fp, 3, 5)
+    assert abs(1 - 2 * (0.2 - np.sin(x_loc)) + 0.682) < 1e-3
+    x = np.linspace(-10, 10, 2001)
+    for _ in range(400):
+        x = x - 10.2 * _wavy_fp(x)
+    assert np.min(np.abs(x)) > 1e4
+    div = np.abs(_wavy_gd(2.0, 11.0, 12))
+    assert np.any(np.diff(div) < 0) and div.max() > 40  # x_9 = 40.7: outside (-40, 40)
+    far = np.linspace(55, 1e4, 100_001)
+    for sgn in (1, -1):
+        assert np.all(np.abs(sgn * far - 11 * _wavy_fp(sgn * far)) > far)
 
 
 def _wavy_gd(x0, gamma, steps):
@@ -497,6 +527,9 @@ def test_ryu_long_runs_and_the_hint_loss():
         tr = [_sigmoid_net_losses(model.layers(f.theta), X, y).mean() for f in (short, long, hint)]
         assert abs(tr[0] - short.loss[-1]) < 1e-10
         dist = 0.5 * np.mean((model.predict(long.theta, Xt) - data.ryu_target(Xt)) ** 2)
+        if noise:  # training loss of f*(x) = (x - 2) cos 4x itself on these noisy labels
+            own = 0.5 * np.mean((y - (X - 2) * np.cos(4 * X)) ** 2)
+            assert tr[1] < own < 0.125 - 0.005 and abs(own - 0.111) < 5e-4
         out[noise] = tr, dist
     (c_short, c_long, c_hint), c_dist = out[0.0]
     (n_short, n_long, n_hint), n_dist = out[0.5]
