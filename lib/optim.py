@@ -118,7 +118,7 @@ def shuffled_batches(n, batch_size, rng):
     The one minibatch order of the book: :func:`train`, :func:`lib.stacked.train_many` and
     :func:`lib.stochastic.linear_sgd_path` all take their batches from it, so the same ``rng``
     gives them the same visiting order. Arguments are validated by the callers
-    (:func:`lib._validate.check_batch_size`).
+    (``lib._validate.check_batch_size``).
     """
     order = rng.permutation(n)
     for start in range(0, n, batch_size):
