@@ -536,3 +536,26 @@ def test_ryu_long_runs_and_the_hint_loss():
     assert c_long < 0.05 * c_short and n_short > 0.125 + 0.05
     assert 0.5 * 0.125 < n_long < 0.125 - 0.005 and n_dist > 1.15 * c_dist
     assert c_hint > 3 * c_short and n_hint > 3 * n_short
+
+
+def test_estimation_error_exceeds_its_first_order_term_at_n_100():
+    """Excess-error section: E_est ~ E[|phi|^2 r^2] / (2N) to first order in 1/N; at N = 100
+    the mean over 2000 plain-numpy least-squares fits is larger, by a factor in (1.05, 3) that
+    is above 2 at d = 10 (orthonormal Legendre features, projection by quadrature)."""
+    leg = np.polynomial.legendre
+    target = lambda x: (x - 2) * np.cos(4 * x)  # noqa: E731
+    xq, wq = leg.leggauss(200)
+    wq = wq / 2
+    rng = np.random.default_rng([4, 41])
+    for d, lo, hi in [(4, 1.05, 1.5), (10, 2.0, 3.0)]:
+        feats = lambda x: leg.legvander(x, d) * np.sqrt(2 * np.arange(d + 1) + 1)  # noqa: B023, E731
+        c_f = feats(xq).T @ (wq * target(xq))
+        r2 = (target(xq) - feats(xq) @ c_f) ** 2 + 0.25
+        first = np.sum(wq * np.sum(feats(xq) ** 2, axis=1) * r2) / 200
+        est = []
+        for _ in range(2000):
+            x = rng.uniform(-1, 1, 100)
+            y = target(x) + 0.5 * rng.standard_normal(100)
+            c_n = np.linalg.lstsq(feats(x), y, rcond=None)[0]
+            est.append(0.5 * np.sum((c_n - c_f) ** 2))
+        assert lo < np.mean(est) / first < hi
