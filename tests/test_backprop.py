@@ -11,8 +11,6 @@ import pytest
 
 from lib import MLP, autodiff, backprop, flops, gradcheck, losses
 
-RNG = np.random.default_rng(20250605)
-
 
 # ----------------------------------------------------------------------------- scalar graphs
 def test_baydin_graph_values_and_adjoints_closed_form():
@@ -26,7 +24,7 @@ def test_baydin_graph_values_and_adjoints_closed_form():
         assert adj["f"] == 1.0
 
 
-def test_scalar_graph_against_finite_differences_and_repeated_parent():
+def test_scalar_graph_against_finite_differences_and_repeated_parent(rng):
     nodes = [
         autodiff.Node("a", "input"), autodiff.Node("b", "input"),
         autodiff.Node("s", "mul", ("a", "a")),  # a read twice by one node
@@ -37,7 +35,7 @@ def test_scalar_graph_against_finite_differences_and_repeated_parent():
     ]
     g = autodiff.ScalarGraph(nodes)
     for _ in range(5):
-        a, b = RNG.normal(size=2)
+        a, b = rng.normal(size=2)
         adj = g.backward(g.forward(a=a, b=b))
         gradcheck.check_gradient(lambda t: g.forward(a=t[0], b=t[1])["f"],
                                  [adj["a"], adj["b"]], np.array([a, b]))
@@ -79,11 +77,11 @@ def test_scalar_graph_input_validation():
 
 
 # ----------------------------------------------------------------------------- Jacobians
-def test_numerical_jacobian_shapes_and_linear_maps():
-    A = RNG.normal(size=(3, 4))
-    x = RNG.normal(size=4)
+def test_numerical_jacobian_shapes_and_linear_maps(rng):
+    A = rng.normal(size=(3, 4))
+    x = rng.normal(size=4)
     assert np.allclose(backprop.numerical_jacobian(lambda t: A @ t, x), A, atol=1e-9)
-    W = RNG.normal(size=(2, 5))
+    W = rng.normal(size=(2, 5))
     J = backprop.numerical_jacobian(lambda M: M @ np.arange(5.0), W)
     assert J.shape == (2, 2, 5)
     expect = np.zeros((2, 2, 5))
@@ -96,11 +94,11 @@ def test_numerical_jacobian_shapes_and_linear_maps():
 
 @pytest.mark.parametrize("act", ["sigmoid", "tanh", "leaky_relu", "elu", "softplus"])
 @pytest.mark.parametrize("residual", [False, True])
-def test_layer_jacobian_and_weight_tensor(act, residual):
+def test_layer_jacobian_and_weight_tensor(act, residual, rng):
     from lib import activations
 
     a = activations.get(act)
-    W, b, z = RNG.normal(size=(4, 4)), RNG.normal(size=4), RNG.normal(size=4)
+    W, b, z = rng.normal(size=(4, 4)), rng.normal(size=4), rng.normal(size=4)
 
     def layer(t):
         return (t if residual else 0) + a.f(W @ t + b)
@@ -110,7 +108,7 @@ def test_layer_jacobian_and_weight_tensor(act, residual):
     T = backprop.weight_jacobian_tensor(W, b, z, act)
     T_num = backprop.numerical_jacobian(lambda M: a.f(M @ z + b), W)
     assert T.shape == (4, 4, 4) and np.allclose(T, T_num, atol=1e-8)
-    d = RNG.normal(size=4)
+    d = rng.normal(size=4)
     g = d * a.df(W @ z + b)
     assert np.allclose(backprop.contract_weight_tensor(d, T), np.outer(g, z))
 
@@ -132,20 +130,20 @@ CASES = [
 ]
 
 
-def _targets(loss, n, k):
+def _targets(loss, n, k, rng):
     if loss == "logistic":
-        return (RNG.random(n) < 0.5).astype(float)
+        return (rng.random(n) < 0.5).astype(float)
     if loss == "cross_entropy":
-        return RNG.integers(0, k, size=n)
-    return RNG.normal(size=(n, k))
+        return rng.integers(0, k, size=n)
+    return rng.normal(size=(n, k))
 
 
 @pytest.mark.parametrize("widths, act, residual, loss", CASES)
-def test_per_example_backprop_three_ways(widths, act, residual, loss):
+def test_per_example_backprop_three_ways(widths, act, residual, loss, rng):
     net = MLP(widths, act, residual=residual)
-    theta = net.init(RNG, "xavier")
-    x = RNG.normal(size=widths[0])
-    y = _targets(loss, 1, widths[-1])[0]
+    theta = net.init(rng, "xavier")
+    x = rng.normal(size=widths[0])
+    y = _targets(loss, 1, widths[-1], rng)[0]
     yb = np.asarray(y)[None] if loss != "mse" and loss != "huber" else np.asarray(y)[None, :]
     a = backprop.backprop_jacobians(net, theta, x, y, loss)
     b = backprop.backprop_recursion(net, theta, x, y, loss)
@@ -166,11 +164,11 @@ def test_per_example_backprop_three_ways(widths, act, residual, loss):
 
 
 @pytest.mark.parametrize("widths, act, residual, loss", CASES)
-def test_batch_backprop_against_lib_and_finite_differences(widths, act, residual, loss):
+def test_batch_backprop_against_lib_and_finite_differences(widths, act, residual, loss, rng):
     net = MLP(widths, act, residual=residual)
-    theta = net.init(RNG, "xavier")
-    X = RNG.normal(size=(7, widths[0]))
-    Y = _targets(loss, 7, widths[-1])
+    theta = net.init(rng, "xavier")
+    X = rng.normal(size=(7, widths[0]))
+    Y = _targets(loss, 7, widths[-1], rng)
     value, g, deltas = backprop.backprop_batch(net, theta, X, Y, loss)
     v_lib, g_lib = net.loss_and_grad(theta, X, Y, loss)
     assert np.isclose(value, v_lib) and np.allclose(g, g_lib, rtol=1e-12, atol=1e-15)
@@ -178,18 +176,18 @@ def test_batch_backprop_against_lib_and_finite_differences(widths, act, residual
     gradcheck.check_model_gradient(net, theta, X, Y, loss)
 
 
-def test_batch_gradient_is_mean_of_per_example_gradients():
+def test_batch_gradient_is_mean_of_per_example_gradients(rng):
     net = MLP((3, 5, 2), "tanh")
-    theta = net.init(RNG, "he")
-    X, Y = RNG.normal(size=(9, 3)), RNG.normal(size=(9, 2))
+    theta = net.init(rng, "he")
+    X, Y = rng.normal(size=(9, 3)), rng.normal(size=(9, 2))
     per = [backprop.backprop_recursion(net, theta, X[i], Y[i]).grad for i in range(9)]
     assert np.allclose(backprop.backprop_batch(net, theta, X, Y)[1], np.mean(per, axis=0))
 
 
-def test_delta_norms():
+def test_delta_norms(rng):
     net = MLP((2, 4, 4, 1), "sigmoid")
-    theta = net.init(RNG, "xavier")
-    X, Y = RNG.normal(size=(5, 2)), RNG.normal(size=(5, 1))
+    theta = net.init(rng, "xavier")
+    X, Y = rng.normal(size=(5, 2)), rng.normal(size=(5, 1))
     d = backprop.delta_norms(net, theta, X, Y)
     assert d.shape == (4,) and np.all(d > 0)
     # the output delta of the per-example squared error is the residual u - y
@@ -204,8 +202,8 @@ def test_forward_example_validation():
 
 
 # ----------------------------------------------------------------------------- costs
-def test_chain_product_and_flops_by_hand():
-    mats = [RNG.normal(size=s) for s in [(1, 2), (2, 3), (3, 4)]]
+def test_chain_product_and_flops_by_hand(rng):
+    mats = [rng.normal(size=s) for s in [(1, 2), (2, 3), (3, 4)]]
     assert np.allclose(flops.chain_product(mats, "left"), mats[0] @ mats[1] @ mats[2])
     assert np.allclose(flops.chain_product(mats, "right"), mats[0] @ (mats[1] @ mats[2]))
     shapes = [m.shape for m in mats]
@@ -239,10 +237,10 @@ def test_backward_is_about_twice_forward_for_wide_layers():
         assert 1.0 < flops.backward_flops(widths, 64) / flops.forward_flops(widths, 64) < 2
 
 
-def test_time_passes_returns_positive_medians():
+def test_time_passes_returns_positive_medians(rng):
     net = MLP((4, 8, 1), "tanh")
-    theta = net.init(RNG, "xavier")
-    t = flops.time_passes(net, theta, RNG.normal(size=(6, 4)), RNG.normal(size=(6, 1)),
+    theta = net.init(rng, "xavier")
+    t = flops.time_passes(net, theta, rng.normal(size=(6, 4)), rng.normal(size=(6, 1)),
                              repeats=3)
     assert set(t) == {"forward", "backward", "ratio"}
     assert t["ratio"] > 0 and t["forward"] > 0 and t["backward"] > 0
@@ -251,16 +249,16 @@ def test_time_passes_returns_positive_medians():
 
 
 # ----------------------------------------------------------------------------- Louppe
-def _louppe_setup(p=3, q=4, n=8):
-    W1, W2 = RNG.normal(size=(p, q)), RNG.normal(size=q)
-    X = RNG.normal(size=(n, p))
-    y = (RNG.random(n) < 0.5).astype(float)
+def _louppe_setup(rng, p=3, q=4, n=8):
+    W1, W2 = rng.normal(size=(p, q)), rng.normal(size=q)
+    X = rng.normal(size=(n, p))
+    y = (rng.random(n) < 0.5).astype(float)
     return X, y, W1, W2
 
 
 @pytest.mark.parametrize("lam", [0.0, 0.05, 1.0])
-def test_louppe_gradients_against_finite_differences(lam):
-    X, y, W1, W2 = _louppe_setup()
+def test_louppe_gradients_against_finite_differences(lam, rng):
+    X, y, W1, W2 = _louppe_setup(rng)
     G = backprop.louppe_gradients(X, y, W1, W2, lam)
 
     def loss(t):
@@ -272,8 +270,8 @@ def test_louppe_gradients_against_finite_differences(lam):
     assert np.isclose(np.linalg.norm(G["dW1_penalty"]), lam)
 
 
-def test_louppe_forward_nodes_and_cross_entropy():
-    X, y, W1, W2 = _louppe_setup()
+def test_louppe_forward_nodes_and_cross_entropy(rng):
+    X, y, W1, W2 = _louppe_setup(rng)
     fw = backprop.louppe_forward(X, y, W1, W2, 0.3)
     yhat = 1 / (1 + np.exp(-(1 / (1 + np.exp(-X @ W1))) @ W2))
     ce = np.mean(-y * np.log(yhat) - (1 - y) * np.log(1 - yhat))
@@ -282,8 +280,8 @@ def test_louppe_forward_nodes_and_cross_entropy():
     assert np.isclose(fw.loss, ce + 0.3 * fw.u6)
 
 
-def test_louppe_data_path_equals_mlp_without_biases():
-    X, y, W1, W2 = _louppe_setup()
+def test_louppe_data_path_equals_mlp_without_biases(rng):
+    X, y, W1, W2 = _louppe_setup(rng)
     G = backprop.louppe_gradients(X, y, W1, W2, 0.5)
     net = MLP((3, 4, 1), "sigmoid")
     theta = net.flatten([(W1.T, np.zeros(4)), (W2[None, :], np.zeros(1))])
@@ -291,15 +289,15 @@ def test_louppe_data_path_equals_mlp_without_biases():
     assert np.allclose(gW1.T, G["dW1_data"]) and np.allclose(gW2[0], G["dW2_data"])
 
 
-def test_frobenius_norm_grad_and_kink():
-    W = RNG.normal(size=(3, 2))
+def test_frobenius_norm_grad_and_kink(rng):
+    W = rng.normal(size=(3, 2))
     assert np.allclose(backprop.frobenius_norm_grad(W),
                        gradcheck.numerical_gradient(np.linalg.norm, W), atol=1e-8)
     assert np.array_equal(backprop.frobenius_norm_grad(np.zeros((3, 2))), np.zeros((3, 2)))
 
 
-def test_louppe_validation():
-    X, y, W1, W2 = _louppe_setup()
+def test_louppe_validation(rng):
+    X, y, W1, W2 = _louppe_setup(rng)
     with pytest.raises(ValueError, match="shapes"):
         backprop.louppe_forward(X, y, W1.T, W2, 0.1)
     with pytest.raises(ValueError, match="y must have shape"):
@@ -309,9 +307,9 @@ def test_louppe_validation():
 
 
 # ----------------------------------------------------------------------------- torch oracle
-def test_against_torch_if_installed():
+def test_against_torch_if_installed(rng):
     torch = pytest.importorskip("torch")
-    X, y, W1, W2 = _louppe_setup()
+    X, y, W1, W2 = _louppe_setup(rng)
     t1 = torch.tensor(W1, requires_grad=True)
     t2 = torch.tensor(W2, requires_grad=True)
     logit = torch.sigmoid(torch.tensor(X) @ t1) @ t2
@@ -342,11 +340,11 @@ def test_plotting_helpers():
     plt.close(fig)
 
 
-def test_backprop_explorer_callbacks():
+def test_backprop_explorer_callbacks(rng):
     from lib import widgets
 
-    X = RNG.normal(size=(6, 2))
-    Y = RNG.normal(size=(6, 1))
+    X = rng.normal(size=(6, 2))
+    Y = rng.normal(size=(6, 1))
     ex = widgets.backprop_explorer(X, Y, seed=0)
     img, txt = ex.image.value, ex.text.value
     assert "gradient check" in txt and len(img) > 1000

@@ -6,79 +6,12 @@ import math
 
 import numpy as np
 import pytest
+from oracles import fd_gradient, fd_gradient_stacked, network_losses, rel_err
 
 from lib.mlp import MLP, ForwardPass
 
 HIDDEN = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "identity")
 KINKED = ("relu", "leaky_relu", "elu")
-
-
-# --------------------------------------------------------------------------- oracles
-
-
-def fd_gradient(f, theta, eps=1e-6):
-    """Centred differences, one entry at a time (independent of backpropagation)."""
-    theta = np.array(theta, dtype=float)
-    g = np.empty_like(theta)
-    for k in range(theta.size):
-        tp, tm = theta.copy(), theta.copy()
-        tp[k] += eps
-        tm[k] -= eps
-        g[k] = (f(tp) - f(tm)) / (2.0 * eps)
-    return g
-
-
-ORACLE_ACT = {
-    "sigmoid": lambda v, a: 1.0 / (1.0 + np.exp(-v)),
-    "tanh": lambda v, a: np.tanh(v),
-    "relu": lambda v, a: np.maximum(v, 0.0),
-    "leaky_relu": lambda v, a: np.where(v > 0, v, (0.01 if a is None else a) * v),
-    "elu": lambda v, a: np.where(v >= 0, v, (1.0 if a is None else a) * np.expm1(np.minimum(v, 0))),
-    "softplus": lambda v, a: np.logaddexp(0.0, v),
-    "identity": lambda v, a: v,
-}
-
-
-def oracle_losses(thetas, X, y, widths, activation, residual, loss, alpha=None):
-    """Mean loss of the network for a whole stack of parameter vectors ``thetas`` (P, p),
-    written from the documented definition without lib: layers W_j (n_{j+1}, n_j) then b_j,
-    z_{j+1} = sigma(W_j z_j + b_j) or z_j + sigma(...) on square hidden layers when residual,
-    no activation on the last layer."""
-    P, n = thetas.shape[0], X.shape[0]
-    z = np.broadcast_to(X, (P,) + X.shape)
-    pos, last = 0, len(widths) - 2
-    for j in range(len(widths) - 1):
-        k, m = widths[j], widths[j + 1]
-        W = thetas[:, pos:pos + m * k].reshape(P, m, k)
-        b = thetas[:, pos + m * k:pos + m * k + m]
-        pos += m * k + m
-        v = np.einsum("pnk,pmk->pnm", z, W) + b[:, None, :]
-        if j == last:
-            z = v
-        elif residual and k == m:
-            z = z + ORACLE_ACT[activation](v, alpha)
-        else:
-            z = ORACLE_ACT[activation](v, alpha)
-    assert pos == thetas.shape[1]
-    if loss == "mse":
-        return 0.5 * np.sum((z - y) ** 2, axis=(1, 2)) / n
-    if loss == "cross_entropy":
-        mx = z.max(axis=2, keepdims=True)
-        lse = mx[..., 0] + np.log(np.exp(z - mx).sum(axis=2))
-        return np.mean(lse - z[:, np.arange(n), y], axis=1)
-    raise AssertionError(loss)
-
-
-def fd_gradient_stacked(F, theta, eps=1e-6):
-    """Centred differences with all 2p perturbed vectors evaluated in one call of F."""
-    p = theta.size
-    E = eps * np.eye(p)
-    values = F(np.concatenate([theta + E, theta - E]))
-    return (values[:p] - values[p:]) / (2.0 * eps)
-
-
-def rel_err(a, b):
-    return np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300)
 
 
 def closed_form_num_params(widths):
@@ -148,7 +81,7 @@ def test_loss_and_grad_matches_finite_differences(activation, residual, depth, l
     assert grad.shape == (model.num_params,)
 
     def F(thetas):
-        return oracle_losses(thetas, X, y, widths, activation, residual, loss)
+        return network_losses(thetas, X, y, widths, activation, residual, loss)
 
     assert value == pytest.approx(F(theta[None])[0], rel=1e-12)
     numeric = fd_gradient_stacked(F, theta)

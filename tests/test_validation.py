@@ -8,8 +8,6 @@ import pytest
 from lib import activations, data, gradcheck, init, losses, optim, perceptron
 from lib.mlp import MLP
 
-RNG = np.random.default_rng(0)
-
 
 @pytest.fixture
 def net():
@@ -112,13 +110,13 @@ def test_perceptron_shapes():
         perceptron.perceptron(X, y, w0=np.zeros(3))
 
 
-def test_data_shapes():
+def test_data_shapes(rng):
     with pytest.raises(ValueError, match="^w"):
-        data.separable_blobs(10, RNG, w=(1.0, 2.0, 3.0))
+        data.separable_blobs(10, rng, w=(1.0, 2.0, 3.0))
     with pytest.raises(ValueError, match="mu1"):
-        data.gaussian_classes(10, RNG, [0.0, 0.0], [1.0, 1.0, 1.0], np.eye(2))
+        data.gaussian_classes(10, rng, [0.0, 0.0], [1.0, 1.0, 1.0], np.eye(2))
     with pytest.raises(ValueError, match="cov"):
-        data.gaussian_classes(10, RNG, [0.0, 0.0], [1.0, 1.0], np.eye(3))
+        data.gaussian_classes(10, rng, [0.0, 0.0], [1.0, 1.0], np.eye(3))
 
 
 def test_gradient_shape_in_checker():
@@ -221,16 +219,16 @@ def test_lr_must_be_positive_and_finite(net, lr):
 
 
 @pytest.mark.parametrize("value", [0, -2])
-def test_batch_size_epochs_steps_must_be_positive(net, value):
+def test_batch_size_epochs_steps_must_be_positive(net, value, rng):
     model, theta, X, y = net
     with pytest.raises(ValueError, match="^batch_size must be a positive integer"):
-        optim.train(model, theta, X, y, lr=0.1, epochs=1, batch_size=value, rng=RNG)
+        optim.train(model, theta, X, y, lr=0.1, epochs=1, batch_size=value, rng=rng)
     with pytest.raises(ValueError, match="^epochs must be a positive integer"):
         optim.train(model, theta, X, y, lr=0.1, epochs=value)
     with pytest.raises(ValueError, match="^max_epochs"):
         perceptron.perceptron(np.ones((2, 2)), [0, 1], max_epochs=value)
     with pytest.raises(ValueError, match="^n must be a positive integer"):
-        data.separable_blobs(value, RNG)
+        data.separable_blobs(value, rng)
 
 
 def test_steps_must_be_non_negative():
@@ -238,34 +236,34 @@ def test_steps_must_be_non_negative():
         optim.gradient_descent(lambda x: x, [1.0], 0.1, -1)
 
 
-def test_batch_size_at_most_N(net):
+def test_batch_size_at_most_N(net, rng):
     model, theta, X, y = net
     with pytest.raises(ValueError, match=r"^batch_size must be at most N = 6"):
-        optim.train(model, theta, X, y, lr=0.1, epochs=1, batch_size=7, rng=RNG)
+        optim.train(model, theta, X, y, lr=0.1, epochs=1, batch_size=7, rng=rng)
 
 
-def test_other_positive_parameters(net):
+def test_other_positive_parameters(net, rng):
     model, theta, X, y = net
     with pytest.raises(ValueError, match="^weight_decay"):
         optim.train(model, theta, X, y, lr=0.1, epochs=1, weight_decay=-1.0)
     with pytest.raises(ValueError, match="^delta"):
         losses.huber(np.zeros((2, 1)), np.zeros((2, 1)), delta=0.0)
     with pytest.raises(ValueError, match="^gain"):
-        init.initialize(model, "he", RNG, gain=0.0)
+        init.initialize(model, "he", rng, gain=0.0)
     with pytest.raises(ValueError, match="^lipschitz"):
-        init.initialize(model, "operator_norm", RNG, lipschitz=-1.0)
+        init.initialize(model, "operator_norm", rng, lipschitz=-1.0)
     with pytest.raises(ValueError, match="^eps"):
         gradcheck.numerical_gradient(np.sum, [1.0], eps=0.0)
     with pytest.raises(ValueError, match="^margin"):
-        data.separable_blobs(10, RNG, margin=0.0)
+        data.separable_blobs(10, rng, margin=0.0)
     with pytest.raises(ValueError, match="^std"):
-        data.overlapping_blobs(10, RNG, std=-1.0)
+        data.overlapping_blobs(10, rng, std=-1.0)
     with pytest.raises(ValueError, match="^noise"):
-        data.ryu_regression(10, RNG, noise=-0.1)
+        data.ryu_regression(10, rng, noise=-0.1)
     with pytest.raises(ValueError, match="^prior1"):
-        data.gaussian_classes(10, RNG, [0.0], [1.0], [[1.0]], prior1=1.0)
+        data.gaussian_classes(10, rng, [0.0], [1.0], [[1.0]], prior1=1.0)
     with pytest.raises(ValueError, match="^high"):
-        data.regression_1d(10, RNG, np.sin, low=1.0, high=1.0)
+        data.regression_1d(10, rng, np.sin, low=1.0, high=1.0)
     with pytest.raises(ValueError, match="alpha"):
         MLP((2, 3, 1), "leaky_relu", alpha=1.0)
     with pytest.raises(ValueError, match="^widths"):
@@ -277,7 +275,7 @@ def test_other_positive_parameters(net):
 # --------------------------------------------------------------------------- unknown names
 
 
-def test_unknown_names(net):
+def test_unknown_names(net, rng):
     model, theta, X, y = net
     with pytest.raises(ValueError, match=r"^unknown activation 'swish'"):
         activations.get("swish")
@@ -292,9 +290,9 @@ def test_unknown_names(net):
     with pytest.raises(ValueError, match="unknown loss"):
         optim.train(model, theta, X, y, loss="squared", lr=0.1, epochs=1)
     with pytest.raises(ValueError, match=r"^unknown initialization scheme 'lecun'"):
-        init.initialize(model, "lecun", RNG)
+        init.initialize(model, "lecun", rng)
     with pytest.raises(ValueError, match="unknown initialization scheme"):
-        model.init(RNG, "lecun")
+        model.init(rng, "lecun")
     with pytest.raises(ValueError, match="^reduction"):
         losses.mse(np.zeros((2, 1)), np.zeros((2, 1)), reduction="avg")
     with pytest.raises(ValueError, match="^record"):
@@ -368,7 +366,7 @@ def test_widths_of_the_wrong_type():
         MLP((1, True, 1))
 
 
-def test_activation_loss_scheme_of_the_wrong_type(net):
+def test_activation_loss_scheme_of_the_wrong_type(net, rng):
     model, theta, X, y = net
     with pytest.raises(TypeError, match="^activation"):
         MLP((2, 3, 1), 3)
@@ -381,10 +379,10 @@ def test_activation_loss_scheme_of_the_wrong_type(net):
     with pytest.raises(TypeError, match="^loss"):
         optim.train(model, theta, X, y, loss=3, lr=0.1, epochs=1)
     with pytest.raises(TypeError, match="^scheme"):
-        init.initialize(model, 3, RNG)
+        init.initialize(model, 3, rng)
 
 
-def test_numbers_of_the_wrong_type(net):
+def test_numbers_of_the_wrong_type(net, rng):
     model, theta, X, y = net
     with pytest.raises(TypeError, match="^lr must be a real number"):
         optim.train(model, theta, X, y, lr="0.1", epochs=1)
@@ -393,13 +391,13 @@ def test_numbers_of_the_wrong_type(net):
     with pytest.raises(TypeError, match="^epochs must be an integer"):
         optim.train(model, theta, X, y, lr=0.1, epochs=2.0)
     with pytest.raises(TypeError, match="^batch_size"):
-        optim.train(model, theta, X, y, lr=0.1, epochs=1, batch_size="2", rng=RNG)
+        optim.train(model, theta, X, y, lr=0.1, epochs=1, batch_size="2", rng=rng)
     with pytest.raises(TypeError, match="^batch_size"):
-        optim.train(model, theta, X, y, lr=0.1, epochs=1, batch_size=True, rng=RNG)
+        optim.train(model, theta, X, y, lr=0.1, epochs=1, batch_size=True, rng=rng)
     with pytest.raises(TypeError, match="^steps"):
         optim.gradient_descent(lambda x: x, [1.0], 0.1, 3.5)
     with pytest.raises(TypeError, match="^n must be an integer"):
-        data.separable_blobs(10.0, RNG)
+        data.separable_blobs(10.0, rng)
     with pytest.raises(TypeError, match="^alpha"):
         activations.get("elu", "1")
     with pytest.raises(TypeError, match="^eps"):
@@ -424,10 +422,10 @@ def test_arrays_of_the_wrong_type(net):
         perceptron.perceptron("X", [0, 1])
 
 
-def test_callables_of_the_wrong_type():
+def test_callables_of_the_wrong_type(rng):
     with pytest.raises(TypeError, match="^grad must be callable"):
         optim.gradient_descent(3.0, [1.0], 0.1, 3)
     with pytest.raises(TypeError, match="^f must be callable"):
         gradcheck.numerical_gradient("f", [1.0])
     with pytest.raises(TypeError, match="^f must be callable"):
-        data.regression_1d(5, RNG, "sin")
+        data.regression_1d(5, rng, "sin")
