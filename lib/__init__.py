@@ -61,6 +61,7 @@ chapter (``chapters/``)         modules (``lib/``)              tests (``tests/`
                                 ``overparam``                   ``test_lipschitz.py``,
                                                                 ``test_landscape.py``,
                                                                 ``test_overparam.py``
+every chapter's exercises       ``exercises``                   ``test_exercises.py``
 every chapter's figures         ``plotting``, ``widgets``       ``test_widgets.py``,
                                                                 ``test_static_explorers.py``,
                                                                 ``test_animation_frames.py``
