@@ -169,9 +169,10 @@ PRESENTATION_LIBRARIES = {"matplotlib", "ipywidgets", "IPython"}
 
 
 def _imports(module):
-    tree = ast.parse((ROOT / "lib" / f"{module}.py").read_text(encoding="utf-8"))
+    path = ROOT / "lib" / module
+    files = sorted(path.rglob("*.py")) if path.is_dir() else [path.with_suffix(".py")]
     names = set()
-    for node in ast.walk(tree):
+    for node in (n for f in files for n in ast.walk(ast.parse(f.read_text(encoding="utf-8")))):
         if isinstance(node, ast.Import):
             names |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom):
