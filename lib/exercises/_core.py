@@ -200,7 +200,17 @@ def close(a, b, rtol=1e-7, atol=1e-9):
                 and np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
 
 
-def compare(got, expected, case, what, mistakes=(), rtol=1e-7, atol=1e-9):
+OVERFLOW = "the result holds inf or nan: look for an overflow (exp of a large number)"
+
+
+def _finite(value):
+    if isinstance(value, (tuple, list)):
+        return all(_finite(v) for v in value)
+    return bool(np.all(np.isfinite(np.asarray(value, dtype=float))))
+
+
+def compare(got, expected, case, what, mistakes=(), rtol=1e-7, atol=1e-9,
+            overflow_hint=OVERFLOW):
     """Raise :class:`Failure` unless ``got`` matches ``expected``.
 
     ``mistakes`` is a sequence of ``(hint, value)``: what each recognised mistake returns on
@@ -210,8 +220,8 @@ def compare(got, expected, case, what, mistakes=(), rtol=1e-7, atol=1e-9):
         return
     hint = next((h for h, value in mistakes
                  if value is not None and close(got, value, rtol, atol)), None)
-    if hint is None and isinstance(got, np.ndarray) and not np.all(np.isfinite(got)):
-        hint = "the result holds inf or nan: look for an overflow (exp of a large number)"
+    if hint is None and not _finite(got):
+        hint = overflow_hint
     raise Failure(f"{CROSS} {what} wrong on {case}: expected {fmt(expected)}, got {fmt(got)}"
                   + (f" — hint: {hint}" if hint else ""))
 
