@@ -4,6 +4,12 @@ Each test names the section of the chapter whose claim it checks. Oracles: close
 finite differences (lib.gradcheck, lib.backprop.numerical_jacobian), operation counts.
 """
 
+import contextlib
+import io
+import json
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -109,14 +115,14 @@ def test_reverse_mode_wins_for_a_scalar_loss():
 
 def test_skip_connections_keep_deltas_from_vanishing():
     """Section 'Residual networks': 10 sigmoid layers of width 8."""
-    for seed in range(3):
+    for seed in range(5):
         rng = np.random.default_rng(seed)
         X = rng.normal(size=(32, 4))
         Y = np.sin(X.sum(axis=1, keepdims=True))
         ratio = {}
         for residual in (False, True):
             deep = MLP((4,) + (8,) * 10 + (1,), "sigmoid", residual=residual)
-            th = deep.init(np.random.default_rng(SEED), "xavier")
+            th = deep.init(np.random.default_rng([SEED, 20, seed]), "xavier")
             d = backprop.delta_norms(deep, th, X, Y)
             ratio[residual] = d[0] / d[-1]
         assert ratio[True] > 100 * ratio[False]
@@ -251,3 +257,243 @@ def test_chapter_gradient_checks_hold_by_a_wide_margin(seed):
             # the explicit Jacobian-product gradient, averaged, against finite differences
             per = [backprop.backprop_jacobians(net, theta, X[i], Y[i]).grad for i in range(N)]
             assert gradcheck.relative_error(np.mean(per, axis=0), num) < 1e-7
+
+
+# ------------------------------------------------------------------ finite differences
+def _f(a, b):
+    return np.log(a) + a * b - np.sin(b)
+
+
+def _median_relative_errors(eps_grid, seed):
+    """Median over 200 points of the relative error of the centred (and one-sided) difference
+    gradient of ln x1 + x1 x2 - sin x2, and of the truncation term eps^2 |f'''| / 6."""
+    rng = np.random.default_rng(seed)
+    a, b = rng.uniform(1, 3, 200), rng.uniform(0, 6, 200)
+    g = np.column_stack([1 / a + b, a - np.cos(b)])
+    d3 = np.column_stack([2 / a ** 3, np.cos(b)])
+    out_c, out_f, trunc = [], [], []
+    den = np.linalg.norm(g, axis=1)
+    for e in eps_grid:
+        c = np.column_stack([(_f(a + e, b) - _f(a - e, b)) / (2 * e),
+                             (_f(a, b + e) - _f(a, b - e)) / (2 * e)])
+        fw = np.column_stack([(_f(a + e, b) - _f(a, b)) / e, (_f(a, b + e) - _f(a, b)) / e])
+        out_c.append(np.median(np.linalg.norm(c - g, axis=1) / (np.linalg.norm(c, axis=1) + den)))
+        out_f.append(np.median(np.linalg.norm(fw - g, axis=1)
+                               / (np.linalg.norm(fw, axis=1) + den)))
+        trunc.append(np.median(e ** 2 / 6 * np.linalg.norm(d3, axis=1) / (2 * den)))
+    return np.array(out_c), np.array(out_f), np.array(trunc)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_finite_difference_step_tradeoff(seed):
+    """Section 'Checking a gradient': truncation within 10% of eps^2 f'''/6 for eps >= 1e-4,
+    rounding growing like 1/eps below 1e-10, best step in [1e-6, 1e-4] with error below
+    1e-10, below 1e-9 at eps = 1e-6, one-sided differences over 10 times worse for
+    eps >= 1e-6; on several sets of 200 points."""
+    eps = np.logspace(-13, -1, 49)
+    err_c, err_f, trunc = _median_relative_errors(eps, [SEED, 3, seed])
+    big, tiny = eps >= 1e-4, eps <= 1e-10
+    assert np.all(np.abs(err_c[big] / trunc[big] - 1) < 0.1)
+    slope = np.polyfit(np.log10(eps[tiny]), np.log10(err_c[tiny]), 1)[0]
+    assert -1.3 < slope < -0.7 and np.all(err_c[tiny] > 1e3 * trunc[tiny])
+    assert 1e-6 <= eps[np.argmin(err_c)] <= 1e-4 and err_c.min() < 1e-10
+    assert err_c[np.argmin(np.abs(eps - 1e-6))] < 1e-9
+    assert np.all(err_f[eps >= 1e-6] > 10 * err_c[eps >= 1e-6])
+
+
+def test_relative_error_is_scale_free_and_catches_a_missing_term():
+    """Section 'Checking a gradient': scaling f by 1e6 keeps the relative error below 1e-8
+    while the absolute error grows over 1000-fold; dropping one term of x1's adjoint gives a
+    relative error of order one (0.66 printed)."""
+    x = np.array([2.0, 5.0])
+    exact = np.array([1 / x[0] + x[1], x[0] - np.cos(x[1])])
+
+    def cd(fun):
+        out = np.zeros(2)
+        for k in range(2):
+            e = np.zeros(2)
+            e[k] = 1e-6
+            out[k] = (fun(x + e) - fun(x - e)) / 2e-6
+        return out
+
+    g1 = cd(lambda t: _f(t[0], t[1]))
+    g6 = cd(lambda t: 1e6 * _f(t[0], t[1]))
+
+    def rel(a, b):
+        return np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b))
+
+    assert rel(g1, exact) < 1e-8 and rel(g6, 1e6 * exact) < 1e-8
+    assert np.max(np.abs(g6 - 1e6 * exact)) > 1e3 * np.max(np.abs(g1 - exact))
+    wrong = np.array([1 / x[0], exact[1]])
+    assert f"{rel(wrong, g1):.2f}" == "0.66" and rel(wrong, g1) > 0.1
+    # lib's loop is the same formula
+    assert np.max(np.abs(gradcheck.numerical_gradient(lambda t: _f(t[0], t[1]), x) - g1)) < 1e-12
+
+
+# ------------------------------------------------------------------ delta shrinkage condition
+@pytest.mark.parametrize("seed", range(5))
+def test_plain_sigmoid_layers_shrink_delta_when_spectral_norm_below_4(seed):
+    """Section 'Residual networks': per example and layer, a plain sigmoid layer multiplies
+    |delta| by at most |W_j|_2 max sigma' (< 1 when |W_j|_2 < 4, as Xavier weights at width 8
+    give), a residual layer by at least 1 - |W_j|_2 / 4; plain numpy deltas."""
+    rng = np.random.default_rng([SEED, 19, seed])
+    X = rng.normal(size=(32, 4))
+    Y = np.sin(X.sum(axis=1, keepdims=True))
+    for residual in (False, True):
+        deep = MLP((4,) + (8,) * 10 + (1,), "sigmoid", residual=residual)
+        th = deep.init(np.random.default_rng([SEED, 20, seed]), "xavier")
+        lay = deep.layers(th)
+        n = len(lay)
+        Z, V = [X], []
+        for j, (W, b) in enumerate(lay, start=1):
+            V.append(Z[-1] @ W.T + b)
+            s = 1 / (1 + np.exp(-V[-1])) if j < n else V[-1]
+            skip = W.shape[0] == W.shape[1] and residual and j < n
+            Z.append(Z[-1] + s if skip else s)
+        d = Z[-1] - Y
+        for j in range(n, 0, -1):
+            W = lay[j - 1][0]
+            sig = 1 / (1 + np.exp(-V[j - 1]))
+            sp = sig * (1 - sig) if j < n else np.ones_like(V[j - 1])
+            skip = W.shape[0] == W.shape[1] and residual and j < n
+            dj = (d * sp) @ W + (d if skip else 0)
+            ratio = np.linalg.norm(dj, axis=1) / np.linalg.norm(d, axis=1)
+            nW = np.linalg.norm(W, 2)
+            assert nW < 4
+            if j < n and not skip:
+                assert np.all(ratio <= nW * sp.max(axis=1) * (1 + 1e-12)) and np.all(ratio < 1)
+            if skip:
+                assert np.all(ratio >= (1 - nW / 4) * (1 - 1e-12))
+            d = dj
+        # the plain-numpy deltas are lib's: same RMS of |delta_1|
+        assert np.isclose(np.sqrt(np.mean(np.sum(d ** 2, axis=1))),
+                          backprop.delta_norms(deep, th, X, Y)[0], rtol=1e-10)
+    # the counterexample: 8 I at v = 0 doubles delta
+    dn = rng.normal(size=8)
+    assert np.allclose(8 * np.eye(8) @ (dn * 0.25), 2 * dn)
+    assert activations.sigmoid_prime(np.zeros(1))[0] == 0.25
+
+
+def test_louppe_batch_data_path_plain_numpy():
+    """Section 'Louppe's example': the batch data path written in numpy equals both
+    MLP.loss_and_grad (logistic loss, zero biases) and louppe_gradients."""
+    rng = np.random.default_rng(SEED)
+    d_x, q, lam = 3, 4, 0.1
+    W1, W2 = rng.normal(size=(d_x, q)), rng.normal(size=q)
+    X = rng.normal(size=(10, d_x))
+    y = (rng.random(10) < 0.5).astype(float)
+    U2 = 1 / (1 + np.exp(-(X @ W1)))
+    r = 1 / (1 + np.exp(-(U2 @ W2))) - y
+    gW1 = X.T @ (r[:, None] * W2 * U2 * (1 - U2)) / 10
+    gW2 = U2.T @ r / 10
+    net = MLP((d_x, q, 1), "sigmoid")
+    theta = net.flatten([(W1.T, np.zeros(q)), (W2[None, :], np.zeros(1))])
+    (a, _), (b, _) = net.layers(net.loss_and_grad(theta, X, y, "logistic")[1])
+    assert np.allclose(a.T, gW1, rtol=1e-12, atol=1e-15) and np.allclose(b[0], gW2, rtol=1e-12)
+    G = backprop.louppe_gradients(X, y, W1, W2, lam)
+    assert np.allclose(G["dW1_data"], gW1, rtol=1e-12, atol=1e-15)
+    assert np.allclose(G["dW2_data"], gW2, rtol=1e-12, atol=1e-15)
+
+
+# ------------------------------------------------------------------ memory and checkpointing
+def _checkpointed(layers, X, Y, k):
+    """Plain-numpy backprop of the mean 0.5|z - y|^2 through tanh layers (last linear) with
+    checkpoints every k layers (k=None: store everything); (grad blocks, peak, evaluations)."""
+    n = len(layers)
+    tape, cnt = {}, {"peak": 0, "ev": 0}
+
+    def keep(key, a):
+        tape[key] = a
+        cnt["peak"] = max(cnt["peak"], len(tape))
+
+    def ev(j, Zj):
+        cnt["ev"] += 1
+        Vj = Zj @ layers[j - 1][0].T + layers[j - 1][1]
+        return Vj, (Vj if j == n else np.tanh(Vj))
+
+    Z = X
+    for j in range(1, n + 1):
+        if k is None or (j - 1) % k == 0:
+            keep(("z", j), Z)
+        Vj, Z = ev(j, Z)
+        if k is None:
+            keep(("v", j), Vj)
+    D = (Z - Y) / len(X)
+    grads = [None] * n
+    for c in reversed([1] if k is None else range(1, n + 1, k)):
+        stop = n if k is None else c + k - 1
+        if k is not None:
+            Zs = tape[("z", c)]
+            for j in range(c, stop + 1):
+                Vj, Zs = ev(j, Zs)
+                keep(("v", j), Vj)
+                if j < stop:
+                    keep(("z", j + 1), Zs)
+        for j in range(stop, c - 1, -1):
+            Vj, Zj = tape.pop(("v", j)), tape.pop(("z", j))
+            G = D * (1.0 if j == n else 1 - np.tanh(Vj) ** 2)
+            grads[j - 1] = (G.T @ Zj, G.sum(axis=0))
+            D = G @ layers[j - 1][0]
+    assert not tape
+    return grads, cnt["peak"], cnt["ev"]
+
+
+@pytest.mark.parametrize("n", [8, 12, 16])
+def test_checkpointing_memory_count_and_same_gradient(n):
+    """Section 'Memory and checkpointing': 2n stored states and n evaluations without
+    checkpoints; n/k + 2k - 1 states and 2n evaluations with checkpoints every k layers (k
+    dividing n); the gradient is unchanged (against MLP.loss_and_grad)."""
+    rng = np.random.default_rng([SEED, 29, n])
+    m, N = 6, 5
+    net = MLP((m,) * (n + 1), "tanh")
+    theta = net.init(rng, "xavier")
+    X, Y = rng.normal(size=(N, m)), rng.normal(size=(N, m))
+    ref = net.loss_and_grad(theta, X, Y, "mse")[1]
+    g, peak, ev = _checkpointed(net.layers(theta), X, Y, None)
+    assert peak == 2 * n and ev == n and np.allclose(net.flatten(g), ref, rtol=1e-12, atol=1e-15)
+    for k in [k for k in range(1, n + 1) if n % k == 0]:
+        g, peak, ev = _checkpointed(net.layers(theta), X, Y, k)
+        assert peak == n // k + 2 * k - 1 and ev == 2 * n
+        assert np.allclose(net.flatten(g), ref, rtol=1e-12, atol=1e-15)
+
+
+def test_checkpointing_table_of_the_chapter():
+    """The chapter's table (n = 16, width 32, N = 8): minimum 11 states at k = 2 and 4, near
+    sqrt(n/2); the 2nmN stored floats exceed p = 16,896 from N = 17 on."""
+    n, m = 16, 32
+    peaks = {k: n // k + 2 * k - 1 for k in (1, 2, 4, 8, 16)}
+    assert peaks == {1: 17, 2: 11, 4: 11, 8: 17, 16: 32}
+    assert 2 < np.sqrt(n / 2) < 4
+    p = MLP((m,) * (n + 1)).num_params
+    assert p == n * (m * m + m) == 16896
+    assert min(N for N in range(1, 100) if 2 * n * m * N > p) == 17
+
+
+# ------------------------------------------------------------------ forward-mode exercise
+def test_forward_mode_exercise_solution_numbers():
+    """Exercise 'Counting forward mode': the solution's code runs and prints what its comment
+    says; the sparse count for W_1 equals chain_flops 'right'; forward mode costs over 3e4
+    times reverse mode either way."""
+    w = (784, 256, 256, 256, 10)
+    F = sum(2 * w[j + 1] * w[j] for j in range(4))
+    assert F == 668_672
+    reverse = 3 * F - 2 * w[1] * w[0]
+    p = MLP(w).num_params
+    assert p * F / reverse > 1e5
+    after = [sum(2 * w[k + 1] * w[k] for k in range(j + 1, 4)) + 2 * w[-1] for j in range(4)]
+    sparse = sum(w[j + 1] * (w[j] + 1) * after[j] for j in range(4))
+    assert sparse / reverse > 3e4
+    chain_z = [(1, w[-1])] + [(w[k + 1], w[k]) for k in range(len(w) - 2, -1, -1)]
+    chain_W1 = chain_z[:-1] + [(w[1], w[1] * w[0])]
+    assert w[1] * w[0] * after[0] == flops.chain_flops(chain_W1, "right")
+    # run the solution's code as the book shows it
+    nb = json.loads(Path(__file__).resolve().parents[1].joinpath(
+        "chapters", "05_backpropagation.ipynb").read_text(encoding="utf-8"))
+    text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    sol = text[text.index("````{solution} ex-backprop-forward-mode"):]
+    block = re.search(r"```python\n(.*?)```", sol, re.S).group(1)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(block, {"MLP": MLP, "flops": flops, "chain_W1": chain_W1})  # noqa: S102
+    comment = " ".join(ln.lstrip("# ").strip() for ln in block.strip().splitlines()[-2:])
+    assert out.getvalue().split() == comment.split()
