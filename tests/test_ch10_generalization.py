@@ -138,3 +138,137 @@ def test_gradient_descent_from_zero_reaches_pinv_solution_below_1e_12():
         # oracle: the minimum-norm solution from the normal equations of the rows
         x_min = A.T @ np.linalg.solve(A @ A.T, b)
         assert np.linalg.norm(x_gd - x_min) < 1e-12
+
+
+def _first_fit():
+    X, y = _data(10)
+    fits = _fits(X, y, [RES_NET.init(np.random.default_rng(s), "uniform") for s in range(12)], 1)
+    return X, y, fits[0]
+
+
+def test_five_affine_layers_give_degree_five_homogeneity():
+    # plain numpy forward pass of the 1-5-5-5-1-1 LeakyReLU net with zero biases
+    rng = np.random.default_rng(0)
+    shapes = [(5, 1), (5, 5), (5, 5), (1, 5), (1, 1)]
+    Ws = [rng.standard_normal(s) for s in shapes]
+    X = rng.uniform(-1, 1, (7, 1))
+
+    def forward(t):
+        z = X
+        for j, W in enumerate(Ws):
+            z = z @ (t * W).T
+            if j < 4:
+                z = np.maximum(z, 0.01 * z)
+        return z
+
+    for t in (0.5, 2.0, 3.0):
+        assert np.allclose(forward(t), t**5 * forward(1.0), rtol=1e-12, atol=1e-14)
+    net = lib.MLP((1, 5, 5, 5, 1, 1), "leaky_relu")
+    theta = net.flatten([(W, np.zeros(W.shape[0])) for W in Ws])
+    assert np.allclose(net.predict(theta, X), forward(1.0), rtol=1e-12, atol=1e-14)
+
+
+def test_weight_decay_underfits_the_six_points():
+    rng = np.random.default_rng(10)
+    f = lambda x: np.sin(3 * x)  # noqa: E731
+    X, y = data.regression_1d(6, rng, f, low=-1, high=1, noise=0.1, grid=True)
+    Xt, yt = data.regression_1d(400, rng, f, low=-1, high=1, grid=True)
+    net = lib.MLP((1, 20, 20, 1), "tanh")
+    t0 = net.init(np.random.default_rng(1), "xavier")
+    plain = lib.train(net, t0, X, y, lr=0.05, epochs=3000)
+    decay = lib.train(net, t0, X, y, lr=0.05, epochs=3000, weight_decay=1e-2)
+
+    def test_loss(t):
+        return 0.5 * np.mean((net.predict(t, Xt) - yt) ** 2)
+
+    assert test_loss(decay.theta) > 1.5 * test_loss(plain.theta)
+    r = net.predict(decay.theta, X) - y
+    assert 0.5 * np.mean(r**2) > 2.5 * 0.5 * 0.1**2
+
+
+def test_continuation_along_the_zero_loss_set_swings_between_points():
+    X, y, theta = _first_fit()
+    x0 = np.zeros((1, 1))
+    start_mid = RES_NET.predict(theta, x0)[0, 0]
+    for _ in range(30):
+        J = RES_NET.output_jacobian(theta, X)
+        g = RES_NET.output_jacobian(theta, x0)[0]
+        # projection onto the null space of J by least squares (a different route than the
+        # notebook's normal equations)
+        g_row = np.linalg.lstsq(J.T, g, rcond=None)[0]
+        tangent = g - J.T @ g_row
+        assert np.abs(J @ tangent).max() < 1e-8 * np.linalg.norm(g)
+        theta = theta + 0.3 * tangent / np.linalg.norm(tangent)
+        for _ in range(5):
+            r = RES_NET.predict(theta, X)[:, 0] - y[:, 0]
+            theta = theta - np.linalg.lstsq(RES_NET.output_jacobian(theta, X), r, rcond=None)[0]
+    assert np.abs(RES_NET.predict(theta, X) - y).max() < 1e-9
+    assert RES_NET.predict(theta, x0)[0, 0] > start_mid + 2
+
+
+def test_interpolating_hessian_is_gauss_newton_and_sharpness_is_not_invariant():
+    X, y, theta = _first_fit()
+    h = 1e-6
+    J = np.stack([(RES_NET.predict(theta + h * e, X) - RES_NET.predict(theta - h * e, X))[:, 0]
+                  / (2 * h) for e in np.eye(theta.size)], axis=1)
+    gn = np.linalg.eigvalsh(J @ J.T / len(X)).max()
+    lam = landscape.top_hessian_eigenvalue(RES_NET, theta, X, y, np.random.default_rng(0),
+                                           iters=60)[0]
+    assert abs(lam - gn) < 1e-3 * gn
+    # Dinh et al.: (W31, b31, w) -> (W31 / 10, b31 / 10, 10 w) keeps the function
+    layers = RES_NET.unflatten(theta)
+    (W, b), (w, c0) = layers[-2], layers[-1]
+    layers[-2], layers[-1] = (W / 10, b / 10), (10 * w, c0)
+    sharp = RES_NET.flatten(layers)
+    grid = np.linspace(-1, 1, 50)[:, None]
+    assert np.allclose(RES_NET.predict(sharp, grid), RES_NET.predict(theta, grid))
+    lam_sharp = landscape.top_hessian_eigenvalue(RES_NET, sharp, X, y,
+                                                 np.random.default_rng(0), iters=60)[0]
+    assert lam_sharp > 10 * lam
+    # and the norm exercise: (10 W31, 10 b31, w / 10) keeps the function and the bound
+    layers = RES_NET.unflatten(theta)
+    layers[-2], layers[-1] = (10 * W, 10 * b), (w / 10, c0)
+    big = RES_NET.flatten(layers)
+    assert np.allclose(RES_NET.predict(big, grid), RES_NET.predict(theta, grid))
+    # the norm grows like 10 |W31| (W31 is a small part of theta here)
+    assert np.linalg.norm(big) > 1.1 * np.linalg.norm(theta)
+    assert np.isclose(lipschitz.lipschitz_bound(RES_NET, big),
+                      lipschitz.lipschitz_bound(RES_NET, theta), rtol=1e-10)
+
+
+def test_individual_gradient_norm_equals_sqrt_2f_times_jacobian_norm():
+    net = lib.MLP((1, 8, 8, 1), "tanh")
+    rng = np.random.default_rng(1)
+    X = rng.uniform(-1, 1, (5, 1))
+    y = rng.standard_normal((5, 1))
+    theta = net.init(np.random.default_rng(2), "xavier")
+    G = landscape.per_example_gradients(net, theta, X, y)
+    h = 1e-6
+    J = np.stack([(net.predict(theta + h * e, X) - net.predict(theta - h * e, X))[:, 0]
+                  / (2 * h) for e in np.eye(theta.size)], axis=1)
+    f_i = 0.5 * (net.predict(theta, X)[:, 0] - y[:, 0]) ** 2
+    assert np.allclose(np.linalg.norm(G, axis=1), np.sqrt(2 * f_i) * np.linalg.norm(J, axis=1),
+                       rtol=1e-6)
+
+
+def test_small_batch_sgd_ends_flatter_than_gradient_descent():
+    rng = np.random.default_rng([10, 20])
+    X, y = data.regression_1d(20, rng, lambda x: np.sin(3 * x), low=-1, high=1, noise=0.1)
+    net = lib.MLP((1, 32, 32, 1), "tanh")
+    lams = {1: [], 20: []}
+    for s in range(3):
+        t0 = net.init(np.random.default_rng([10, 21, s]), "xavier")
+        for B, epochs in ((1, 250), (20, 5000)):
+            run = lib.train(net, t0, X, y, lr=0.1, epochs=epochs, batch_size=B,
+                            rng=np.random.default_rng([10, 22, s]))
+            # top Hessian eigenvalue from a dense finite-difference Hessian
+            p, h = t0.size, 1e-5
+            H = np.empty((p, p))
+            for k in range(p):
+                e = np.zeros(p)
+                e[k] = h
+                H[k] = (net.loss_and_grad(run.theta + e, X, y)[1]
+                        - net.loss_and_grad(run.theta - e, X, y)[1]) / (2 * h)
+            lams[B].append(np.linalg.eigvalsh(0.5 * (H + H.T)).max())
+    assert max(lams[1]) < 0.5 * min(lams[20])
+    assert all(abs(lam - 20) < 5 for lam in lams[20])
