@@ -19,7 +19,7 @@ Usage in a notebook::
     ch01.check_averaged_perceptron(averaged_perceptron);
 """
 
-from . import ch01, ch02, ch03, ch04
+from . import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10
 from ._core import CheckResult
 
 __all__ = ["CheckResult", "ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08",

@@ -253,3 +253,24 @@ def run_check(func, name, body, *, verbose=True):
     if verbose:
         print(message)
     return result
+
+
+def as_layers(value, shapes, what, case, transposed_hint=None, bias_hints=None):
+    """``value`` as a list of ``(W, b)`` pairs with ``W.shape == shapes[j]`` and ``b`` of shape
+    ``(shapes[j][0],)``; a transposed weight gets ``transposed_hint``."""
+    if not isinstance(value, (list, tuple)) or len(value) != len(shapes):
+        n = f" of length {len(value)}" if isinstance(value, (list, tuple)) else ""
+        raise Failure(f"{CROSS} {what} should be a list of {len(shapes)} (W, b) pairs, one per "
+                      f"layer, got {_kind(value)}{n} on {case}")
+    out = []
+    for j, (pair, shape) in enumerate(zip(value, shapes, strict=True)):
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise Failure(f"{CROSS} item {j + 1} of {what} should be a (W, b) pair, got "
+                          f"{_kind(pair)} on {case}")
+        hints = {tuple(shape[::-1]): transposed_hint} if transposed_hint else {}
+        W = as_array(pair[0], shape, f"the W of layer {j + 1} in {what}", case,
+                     shape_hints=hints if shape[0] != shape[1] else None)
+        b = as_array(pair[1], (shape[0],), f"the b of layer {j + 1} in {what}", case,
+                     shape_hints=bias_hints)
+        out.append((W, b))
+    return out
