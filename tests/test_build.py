@@ -27,6 +27,7 @@ def _make_book(tmp_path, source):
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: nb\n")
     (tmp_path / "intro.md").write_text("# A test book\n\nOne chapter.\n")
     shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
+    shutil.copytree(ROOT / "_ext", tmp_path / "_ext")  # the book's local Sphinx extension
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}

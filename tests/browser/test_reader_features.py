@@ -11,7 +11,8 @@ Per chapter page:
 * theorem/definition blocks rendered by sphinx-proof (no raw directive text left);
 * citations that resolve to entries of bibliography.html;
 * client-side search finds the chapter for a word of its title;
-* a download button for the notebook, and the .ipynb is served;
+* a download button for the notebook, and the .ipynb is served; the whole book's PDF
+  when it was built;
 * math rendered by MathJax (mjx-container, no TeX errors);
 * dark mode legible (dark background, light text, contrast of the text >= 4.5);
 * a 390 px wide (phone) viewport without horizontal scrolling of the page;
@@ -20,6 +21,7 @@ Screenshots (dark, mobile) go to screenshots/ beside the built html.
 """
 
 import json
+import os
 import re
 from urllib.parse import urlsplit
 
@@ -280,6 +282,25 @@ def test_notebook_download(page, base_url, chapter_page):
     assert resp.status == 200, f"{chapter_page}: {href} -> {resp.status}"
     nb = json.loads(resp.body())
     assert nb.get("nbformat") == 4 and nb.get("cells"), f"{href} is not a notebook"
+
+
+def test_book_pdf_download(page, base_url, chapter_page, html_dir):
+    """With the PDF edition built (.ci/run sets BOOK_PDF_EXPECTED=1 after `.ci/pdf`), every
+    chapter's download menu offers the whole book and it is served as a PDF; without it, no
+    menu entry points at a missing file (_ext/book_pdf.py)."""
+    expected = os.environ.get("BOOK_PDF_EXPECTED") == "1"
+    shipped = (html_dir / "mathdl-book.pdf").is_file()
+    if expected:
+        assert shipped, "BOOK_PDF_EXPECTED=1 but the build has no mathdl-book.pdf"
+    page.goto(base_url + chapter_page, wait_until="load")
+    page.locator(".dropdown-download-buttons > button").first.click()
+    entry = page.locator("a.btn-download-book-pdf-button")
+    if not shipped:
+        assert entry.count() == 0, f"{chapter_page}: a PDF menu entry without a PDF"
+        return
+    entry.first.wait_for(state="visible", timeout=5_000)
+    resp = page.request.get(entry.first.evaluate("a => a.href"))
+    assert resp.status == 200 and resp.body()[:5] == b"%PDF-", f"{chapter_page}: PDF not served"
 
 
 # -------------------------------------------------------------------------------- MathJax
