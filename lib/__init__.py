@@ -76,8 +76,10 @@ of :func:`lib.optim.train`, tested step by step against the reference backward p
 The book as a whole is tested by ``test_notebooks.py`` (every chapter in ``_toc.yml``, cells
 executed in order, no stored error), ``test_build.py`` (the book builds; a raising cell fails
 the strict build), ``test_standalone.py`` (a notebook downloaded on its own says how to get
-``lib``), ``test_project_files.py`` (license, citation, changelog, version, this table), and
-``tests/rerun``, ``tests/browser`` and ``tests/jupyterlab`` (opt-in stages of ``.ci/run``).
+``lib``), ``test_project_files.py`` (license, citation, changelog, version, this table),
+``test_book_pdf_links.py`` (the HTML links the PDF edition only when it was built), and
+``tests/rerun``, ``tests/pdf``, ``tests/browser`` and ``tests/jupyterlab`` (opt-in stages of
+``.ci/run``).
 
 One BLAS thread
 ---------------
