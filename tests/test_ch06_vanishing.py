@@ -67,26 +67,54 @@ def test_softplus_prime_lipschitz_quarter_relu_prime_not():
     assert np.array_equal(activations.relu(activations.relu(zz)), activations.relu(zz))
 
 
-def _dead_unit_run(activation, alpha=None, epochs=300):
-    X = np.random.default_rng(6).uniform(-2, 2, (128, 1))
-    y = np.abs(X)
+def _dead_unit_run(activation, alpha=None, epochs=1000, k=16, y=None):
+    """The notebook's dead-unit experiment on data draw k; returns the (a_1, b_1) path and the
+    epoch losses."""
+    X = np.random.default_rng([6, k]).uniform(-2, 2, (128, 1))
+    y = np.abs(X) if y is None else y
     model = MLP((1, 2, 1), activation, alpha=alpha)
-    theta = model.flatten([(np.array([[1.0], [-1.0]]), np.array([-3.0, 0.0])),
-                           (np.array([[0.5, 1.0]]), np.zeros(1))])
-    fit = optim.train(model, theta, X, y, lr=0.05, epochs=epochs, batch_size=16,
-                      rng=np.random.default_rng(1))
-    (A, b), _ = model.layers(fit.theta)
-    return A[0, 0], b[0], np.any(A[0, 0] * X[:, 0] + b[0] > 0)
+    theta = model.flatten(_START)
+    order_rng = np.random.default_rng([6, k + 1])
+    path, losses = [(1.0, -3.0)], []
+    for _ in range(epochs):
+        fit = optim.train(model, theta, X, y, lr=0.05, epochs=1, batch_size=16, rng=order_rng)
+        theta = fit.theta
+        (A, b), _ = model.layers(theta)
+        path.append((A[0, 0], b[0]))
+        losses.append(fit.loss[-1])
+    path = np.array(path)
+    max_pre = np.max(path[:, :1] * X[:, 0] + path[:, 1:], axis=1)  # max_i (a_1 x_i + b_1)
+    revival = int(np.argmax(max_pre > 0)) if np.any(max_pre > 0) else None
+    return path, np.array(losses), revival, X
+
+
+_START = [(np.array([[1.0], [-1.0]]), np.array([-3.0, 0.0])),
+          (np.array([[0.5, 1.0]]), np.zeros(1))]
 
 
 def test_dead_relu_stays_dead_exactly():
-    a, b, alive = _dead_unit_run("relu")
-    assert a == 1.0 and b == -3.0 and not alive
+    path, losses, revival, _ = _dead_unit_run("relu", epochs=300)
+    assert np.all(path == path[0]) and revival is None
+    assert losses[-1] > 0.1  # one unit cannot fit |x|
 
 
-def test_leaky_relu_unit_moves_and_revives():
-    a, b, alive = _dead_unit_run("leaky_relu", 0.1)
-    assert (a, b) != (1.0, -3.0) and alive
+@pytest.mark.parametrize("k", [16, 20, 22, 24, 26, 28])
+def test_leaky_relu_revives_faster_with_larger_alpha(k):
+    """Six data draws: alpha = 0.1 revives within 150 epochs, alpha = 0.01 after 300 to 1000
+    (the notebook: 'within 150 epochs', 'several hundred', 'several times faster')."""
+    path1, losses1, rev1, _ = _dead_unit_run("leaky_relu", 0.1, epochs=150, k=k)
+    assert rev1 is not None and rev1 < 150 and np.all(np.abs(np.diff(path1[:, 1])) > 0)
+    path2, losses2, rev2, _ = _dead_unit_run("leaky_relu", 0.01, epochs=1000, k=k)
+    assert rev2 is not None and 300 < rev2 < 1000 and 3 * rev1 < rev2
+    assert losses2[-1] < 0.01
+
+
+def test_leaky_unit_does_not_revive_at_zero_residual():
+    X = np.random.default_rng([6, 16]).uniform(-2, 2, (128, 1))
+    net = MLP((1, 2, 1), "leaky_relu", alpha=0.1)
+    y_own = net.predict(net.flatten(_START), X)
+    path, _, revival, _ = _dead_unit_run("leaky_relu", 0.1, epochs=30, y=y_own)
+    assert np.all(path == path[0]) and revival is None
 
 
 def test_chain_explorer_callback():
@@ -137,3 +165,187 @@ def test_sigmoid_network_equals_tanh_network_below_1e_12():
         scale = max(1.0, np.abs(z_s).max())
         assert np.abs(z_s - z_t).max() / scale < 1e-12
         assert np.abs(net.predict(theta, X) - z_s).max() / scale < 1e-12
+
+
+_SIG = lambda u: 1 / (1 + np.exp(-u))  # noqa: E731
+_NP = {"sigmoid": (_SIG, lambda u: _SIG(u) * (1 - _SIG(u))),
+       "tanh": (np.tanh, lambda u: 1 / np.cosh(u) ** 2),
+       "softplus": (lambda u: np.log(1 + np.exp(u)), _SIG)}
+
+
+def _chain(w, b, acts, x, alpha):
+    u, us = w[0] * x + b[0], []
+    us.append(u)
+    for ell in range(1, len(w)):
+        u = w[ell] * _NP[acts[ell - 1]][0](u) + b[ell]
+        us.append(u)
+    return alpha * _NP[acts[-1]][0](u), us
+
+
+def test_kink_values_take_the_negative_branch():
+    assert activations.relu_prime(np.array([0.0]))[0] == 0.0
+    assert activations.leaky_relu_prime(np.array([0.0]), 0.1)[0] == 0.1
+    assert activations.elu_prime(np.array([0.0]))[0] == 1.0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_eq23_with_layer_dependent_activations_against_complex_step(seed):
+    rng = np.random.default_rng([6, 5, seed])
+    w, b = rng.normal(0, 1.5, 10), rng.normal(0, 0.5, 10)
+    acts = list(rng.choice(["sigmoid", "tanh", "softplus"], 10))
+    _, us = _chain(w, b, acts, 1.5, 1.7)
+    slopes = [_NP[a][1](u) for a, u in zip(acts, us, strict=True)]
+    g23 = 1.7 * np.prod(w[1:]) * np.prod(slopes) * 1.5
+    wc = w.astype(complex)
+    wc[0] += 1e-20j
+    g_cs = _chain(wc, b, acts, 1.5, 1.7)[0].imag / 1e-20
+    assert abs(g23 - g_cs) <= 1e-12 * abs(g_cs)
+    for act in ["sigmoid", "tanh", "softplus"]:  # lib's one-activation chain, same oracle
+        g_lib = float(sc.scalar_chain(w, 1.5, act, biases=b, alpha=1.7).grad_w1)
+        g_cs = _chain(wc, b, [act] * 10, 1.5, 1.7)[0].imag / 1e-20
+        assert abs(g_lib - g_cs) <= 1e-12 * abs(g_cs)
+
+
+def test_active_relu_chain_is_product_of_weights_with_biases():
+    rng = np.random.default_rng([6, 5])
+    w, b = np.abs(rng.normal(0, 1.5, 10)), np.abs(rng.normal(0, 0.5, 10))
+    res = sc.scalar_chain(w, 1.5, "relu", biases=b, alpha=1.7)
+    closed = 1.7 * np.prod(w[1:]) * 1.5
+    assert closed > 0.1 and abs(float(res.grad_w1) - closed) <= 1e-12 * closed
+
+
+def _bisect(f, lo, hi):
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if f(mid) < 0 else (lo, mid)
+    return lo
+
+
+def test_period_doubling_of_negative_weight_sigmoid_chains():
+    t = _bisect(lambda s: s * _SIG(s) - 1, 0.0, 5.0)
+    w_star = -t / _SIG(-t)
+    assert abs(t - 1.2785) < 1e-4 and abs(w_star + 5.8696) < 1e-4
+    u = np.linspace(1e-3, 20, 400001)
+    assert abs(np.max(u * _SIG(-u)) - (t - 1)) < 1e-8  # best factor for w > 0
+    for w in np.linspace(w_star + 0.05, -0.05, 60):  # attracting fixed point
+        u_star = _bisect(lambda v, w=w: v - w * _SIG(v), w, 0.0)
+        m = w * _SIG(u_star) * (1 - _SIG(u_star))
+        assert -1 < m < 0 and abs(m - u_star * _SIG(-u_star)) < 1e-12
+    for w in np.linspace(-60.0, w_star - 0.05, 60):  # repelling fixed point, 2-cycle
+        u_star = _bisect(lambda v, w=w: v - w * _SIG(v), w, 0.0)
+        assert w * _SIG(u_star) * (1 - _SIG(u_star)) < -1
+        p = 1.0
+        for _ in range(8000):
+            p = w * _SIG(p)
+        q = w * _SIG(p)
+        assert abs(w * _SIG(q) - p) < 1e-10 and abs(p - q) > 0.05
+        assert w * w * _SIG(p) * (1 - _SIG(p)) * _SIG(q) * (1 - _SIG(q)) < 1
+
+
+def test_gradient_at_w_minus_8_still_vanishes():
+    """The printed 1.2e-05, 4.3e-13, 6.3e-41 (depths 10, 50, 200), from a plain-numpy orbit."""
+    for depth, lo, hi in [(10, 1.15e-5, 1.25e-5), (50, 4.25e-13, 4.35e-13),
+                          (200, 6.25e-41, 6.35e-41)]:
+        u, slopes = 1.0 * -8.0, []
+        for ell in range(depth):
+            if ell:
+                u = -8.0 * _SIG(u)
+            slopes.append(_SIG(u) * (1 - _SIG(u)))
+        g = 8.0 ** (depth - 1) * np.prod(slopes)
+        assert lo < g < hi
+        assert abs(abs(float(sc.scalar_chain(np.full(depth, -8.0), 1.0).grad_w1)) - g) \
+            <= 1e-12 * g
+    res = sc.scalar_chain(np.full(200, -8.0), 1.0)  # the exercise's printed cycle and factor
+    p, q = res.pre_activations[-2:]
+    assert abs(p + 3.559) < 5e-4 and abs(q + 0.221) < 5e-4
+    m2 = 64 * _SIG(p) * (1 - _SIG(p)) * _SIG(q) * (1 - _SIG(q))
+    assert abs(m2 - 0.425) < 5e-4
+
+
+def _plain_backward(model, theta, X, y, f, df):
+    """Forward and backward pass of the mean softmax cross-entropy in plain numpy."""
+    Wb = model.layers(theta)
+    zs, vs = [X], []
+    for W, b in Wb[:-1]:
+        vs.append(zs[-1] @ W.T + b)
+        zs.append(f(vs[-1]))
+    logits = zs[-1] @ Wb[-1][0].T + Wb[-1][1]
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    d = (p - np.eye(p.shape[1])[y]) / len(X)
+    grads, deltas = [None] * len(Wb), [None] * len(Wb)
+    for j in range(len(Wb) - 1, -1, -1):
+        grads[j] = d.T @ zs[j]
+        deltas[j] = len(X) * d @ Wb[j][0]
+        if j:
+            d = (d @ Wb[j][0]) * df(vs[j - 1])
+    return grads, deltas, zs
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_glorot_bengio_design_over_seeds(seed):
+    """Plain-numpy backprop equals lib's; sigmoid shrinks by 2.5-4 per layer, ReLU keeps its
+    deltas within 1.5; about half the ReLU outputs are zero."""
+    rng = np.random.default_rng([6, 10, seed])
+    X, y = rng.standard_normal((256, 100)), rng.integers(0, 10, 256)
+    relu = (lambda u: np.maximum(u, 0), lambda u: (u > 0) * 1.0)
+    out = {}
+    for act, (f, df) in [("sigmoid", _NP["sigmoid"]), ("relu", relu)]:
+        model = MLP((100,) + (128,) * 8 + (10,), act)
+        theta = model.init(np.random.default_rng([6, 11, seed]), "he")
+        s = diagnostics.layer_statistics(model, theta, X, y=y, loss="cross_entropy")
+        grads, deltas, zs = _plain_backward(model, theta, X, y, f, df)
+        for g_np, g_lib in zip(grads, s.weight_grads, strict=True):
+            assert np.abs(g_np - g_lib).max() <= 1e-10 * np.abs(g_np).max()
+        rms = np.array([np.sqrt(np.mean(np.sum(dj**2, axis=1))) for dj in deltas])
+        assert np.allclose(rms, s.delta_norms[:9], rtol=1e-10)
+        out[act] = (np.linalg.norm(grads[0]) / np.linalg.norm(grads[7]), rms[1:9], zs[1:])
+    sig_ratio, sig_d, _ = out["sigmoid"]
+    relu_ratio, relu_d, relu_z = out["relu"]
+    assert 1e-5 < sig_ratio < 1e-3 and relu_ratio > 0.1
+    assert np.all(np.diff(sig_d) > 0) and 2.5 < (sig_d[-1] / sig_d[0]) ** (1 / 7) < 4
+    assert relu_d.max() / relu_d.min() < 1.5
+    assert all(abs(np.mean(z == 0) - 0.5) < 0.1 for z in relu_z)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_gain_multiplies_relu_deltas_per_layer(seed):
+    rng = np.random.default_rng([6, 10, seed])
+    X, y = rng.standard_normal((256, 100)), rng.integers(0, 10, 256)
+    for act, gain in [("relu", 0.5), ("relu", 2.0), ("tanh", 1.0)]:
+        model = MLP((100,) + (128,) * 8 + (10,), act)
+        theta = model.init(np.random.default_rng([6, 11, seed]), "he", gain=gain)
+        d = diagnostics.layer_statistics(model, theta, X, y=y,
+                                         loss="cross_entropy").delta_norms[1:9]
+        if act == "relu":
+            assert 0.6 * gain**7 < d[0] / d[-1] < 1.6 * gain**7
+        else:
+            assert d.max() / d.min() < 2
+
+
+def test_lib_tanh_map_equals_ryus_formulas():
+    from lib import reparam
+    rng = np.random.default_rng([6, 15])
+    net = MLP((4, 9, 9, 9, 2), "sigmoid")
+    layers = net.layers(net.init(rng, "normal") + 0.3 * rng.standard_normal(net.num_params))
+    mapped = reparam.sigmoid_to_tanh(layers)
+    n = len(layers)
+    for ell, ((A, b), (C, d)) in enumerate(zip(layers, mapped, strict=True)):
+        c_exp = A / 2 if ell in (0, n - 1) else A / 4
+        d_exp = b / 2 if ell == 0 else (b / 2 + c_exp.sum(1) if ell < n - 1 else b + c_exp.sum(1))
+        assert np.allclose(C, c_exp, rtol=1e-15, atol=0)
+        assert np.allclose(d, d_exp, rtol=1e-14, atol=1e-15)
+
+
+def test_softplus_network_is_not_globally_smooth():
+    h = 1e-3
+    for u in [1.0, 10.0, 1000.0]:  # d^2/da^2 of u softplus(a) at a = 0 is u/4
+        c = u * (np.log1p(np.exp(h)) - 2 * np.log(2.0) + np.log1p(np.exp(-h))) / h**2
+        assert abs(c - u / 4) < 1e-5 * u
+
+
+def test_extra_identity_relu_layer_changes_nothing():
+    rng = np.random.default_rng(0)
+    W1, b1, X = rng.normal(size=(6, 3)), rng.normal(size=6), rng.normal(size=(50, 3))
+    hidden = np.maximum(X @ W1.T + b1, 0)
+    assert np.array_equal(np.maximum(hidden @ np.eye(6), 0), hidden)
