@@ -1,6 +1,13 @@
 """The claims of chapter 9 (initialization), with independent oracles: per-example norms
-computed here from a hand-written forward/backward pass, closed-form gains, lecture ranges."""
+computed here from a hand-written forward/backward pass, closed-form gains, lecture ranges,
+full SVDs, the chi and chi-square closed forms, the mean-field recursion by quadrature, and
+the chapter's exercise solutions run as printed."""
 
+import math
+import re
+from pathlib import Path
+
+import matplotlib
 import numpy as np
 import pytest
 
@@ -77,7 +84,9 @@ def _relu_norms(scheme, **kw):
 def test_relu_gain_matches_second_moment_formula(scheme, kw):
     a = _relu_norms(scheme, **kw)
     measured = np.exp(np.polyfit(np.arange(a.size), np.log(a), 1)[0])
-    predicted = np.sqrt(100 * init.weight_std(scheme, 100, 100, **kw) ** 2 / 2)
+    variance = {"normal": 1.0, "xavier": 2 / 200, "he": 2 / 100,
+                "operator_norm": 1 / ((2 * np.sqrt(100)) ** 2 * 0.25 * kw.get("alpha", 1.0) ** 2)}
+    predicted = np.sqrt(100 * variance[scheme] / 2)  # written out, not from lib.init
     assert abs(measured / predicted - 1) < 0.05
 
 
@@ -88,10 +97,17 @@ def test_he_stable_normal_explodes_xavier_vanishes_for_relu():
     assert _relu_norms("xavier")[-1] < 1e-2
 
 
-def test_operator_norm_with_alpha_inverse_sqrt2_is_he_on_square_layers():
+def test_operator_norm_scheme_depends_on_l_alpha_only_and_rms_pair_gives_he():
     for n in (10, 100, 1000):
-        assert np.isclose(init.weight_std("operator_norm", n, n, alpha=2**-0.5),
-                          init.weight_std("he", n, n), rtol=1e-12)
+        he = np.sqrt(2 / n)
+        for lip, alpha in [(2**-0.5, 0.5), (0.5, 2**-0.5), (1.0, 1 / (2 * np.sqrt(2)))]:
+            std = init.weight_std("operator_norm", n, n, lipschitz=lip, alpha=alpha)
+            assert np.isclose(std, he, rtol=1e-12)
+        # the lecture's linear averages (L = 0.5, alpha = 0.43) overshoot He
+        assert init.weight_std("operator_norm", n, n, alpha=0.43) > 1.5 * he
+    rng = np.random.default_rng(3)
+    s = np.linalg.svd(rng.standard_normal((600, 600)), compute_uv=False)
+    assert abs(np.sqrt(np.mean(s**2)) / s[0] - 0.5) < 0.01  # alpha_rms of a square matrix
 
 
 def test_tanh_normal_saturates_and_backward_explodes():
@@ -139,3 +155,162 @@ def test_gaussian_norm_ratio_claims_hold_by_a_margin_over_seeds():
                 # 500 draws of a chi variable (sd < 0.71): the mean within 6 standard errors
                 assert np.all(np.abs(norms - chi_mean) < 6 * 0.71 / sqrt(500))
                 assert chi_mean[0] / (sqrt(10) + 1) > 0.74  # the margin over 0.7
+
+
+def test_lecture_table_entries_match_a_full_svd_of_the_same_draws():
+    shapes = randmat.LECTURE_SHAPES
+    norms, ratios = randmat.lecture_tables(np.random.default_rng([9, 4]), shapes, draws=3)
+    rng = np.random.default_rng([9, 4])
+    for k, (n_in, n_out) in enumerate(shapes):
+        for d in range(3):
+            W = rng.standard_normal((n_out, n_in)) / ((np.sqrt(n_in) + np.sqrt(n_out)) * 0.5)
+            s = np.linalg.svd(W, compute_uv=False)
+            assert abs(norms[d, k] - s[0]) < 1e-10
+            assert abs(ratios[d, k] - s.mean() / s[0]) < 1e-6
+
+
+def _chi_mean(n):
+    return math.sqrt(2) * math.exp(math.lgamma((n + 1) / 2) - math.lgamma(n / 2))
+
+
+@pytest.mark.parametrize("n", [100, 1000])
+def test_thin_shapes_are_biased_below_two(n):
+    """||W|| for one output is 2 chi_n / (sqrt(n) + 1): 400 draws centre on the closed form,
+    which is below 2 by many standard errors."""
+    rng = np.random.default_rng([9, 40, n])
+    v = rng.standard_normal((400, n)) / ((np.sqrt(n) + 1) * 0.5)
+    norms = np.linalg.norm(v, axis=1)
+    closed = 2 * _chi_mean(n) / (np.sqrt(n) + 1)
+    se = 2 / (np.sqrt(n) + 1) * np.sqrt(0.5 / 400)
+    assert abs(norms.mean() - closed) < 5 * se
+    assert 2 - closed > 10 * se
+    assert abs(closed - 2 * np.sqrt(n) / (np.sqrt(n) + 1)) < 0.01
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_tanh_xavier_follows_the_mean_field_recursion(seed):
+    rng = np.random.default_rng([9, 41, seed])
+    width, depth = 100, 30
+    X = rng.standard_normal((200, width))
+    model = MLP((width,) * (depth + 2), "tanh")
+    theta = model.init(np.random.default_rng([9, 42, seed]), "xavier")
+    s = diagnostics.layer_statistics(model, theta, X, delta_out=rng.normal(size=(200, width)))
+    a = s.activation_norms[1:-1]
+    # oracle: q_{j+1} = E tanh(sqrt(q_j) g)^2 by a midpoint rule on [-10, 10] (not Hermite)
+    g = np.linspace(-10, 10, 20001)
+    dens = np.exp(-g**2 / 2) / np.sqrt(2 * np.pi) * (g[1] - g[0])
+    q, pred = np.mean(np.sum(X**2, axis=1)) / width, []
+    for _ in range(depth):
+        q = float(np.sum(dens * np.tanh(np.sqrt(q) * g) ** 2))
+        pred.append(np.sqrt(width * q))
+    ratio = a / np.array(pred)
+    assert np.all((ratio > 0.8) & (ratio < 1.1))
+    assert a[0] / a[-1] > 4 and s.delta_norms[-2] / s.delta_norms[1] > 3
+    assert abs(pred[-1] / np.sqrt(width / (2 * depth)) - 1) < 0.1
+
+
+def _digamma(x):
+    """psi by a central difference of math.lgamma (independent of the recurrence)."""
+    h = 1e-5
+    return (math.lgamma(x + h) - math.lgamma(x - h)) / (2 * h)
+
+
+def _expected_log_gain(n):
+    ks = np.arange(1, n + 1)
+    p = np.array([math.comb(n, int(k)) for k in ks]) / 2.0**n
+    terms = np.array([math.log(2 / n) + _digamma(k / 2) + math.log(2) for k in ks])
+    return float(p @ terms / (1 - 2.0**-n))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_finite_width_drift_and_death_of_he_relu_chains(seed):
+    """He + ReLU: E G = 1, log-norm drift (1/2) E log G per layer, P(dead) = 1-(1-2^-n)^L;
+    simulated here chain by chain with a batch of matrix-vector products."""
+    L = 45
+    assert _expected_log_gain(5) < -0.5 and abs(_expected_log_gain(1000) + 5 / 2000) < 2e-4
+    for n, nets in [(5, 2000), (20, 400)]:
+        rng = np.random.default_rng([9, 43, seed, n])
+        z = rng.standard_normal((nets, n))
+        logs, dead, gains = np.zeros(nets), np.zeros(nets, bool), []
+        for _ in range(L):
+            W = rng.standard_normal((nets, n, n)) * np.sqrt(2 / n)
+            v = np.maximum(np.matmul(W, z[:, :, None])[:, :, 0], 0)
+            G = np.sum(v**2, 1) / np.sum(z**2, 1)
+            gains.append(G)
+            dead |= G == 0
+            logs += 0.5 * np.log(np.where(G > 0, G, 1.0))
+            z = np.where(G[:, None] > 0, v, z)
+        gains = np.concatenate(gains)
+        assert abs(gains.mean() - 1) < 5 * np.sqrt(5 / n / gains.size)
+        alive = logs[~dead]
+        assert abs(alive.mean() - 0.5 * L * _expected_log_gain(n)) < 5 * alive.std() / np.sqrt(
+            alive.size)
+        p_dead = 1 - (1 - 2.0**-n) ** L
+        assert abs(dead.mean() - p_dead) < 5 * np.sqrt(p_dead * (1 - p_dead) / nets) + 1e-9
+    assert np.exp(L * 0.5 * _expected_log_gain(5)) < 1e-5
+
+
+def _jacobian(act, orthogonal, n, depth, rng):
+    z, J, fewest = rng.standard_normal(n), np.eye(n), n
+    for _ in range(depth):
+        A = rng.standard_normal((n, n))
+        if orthogonal:  # Haar via QR with sign fix
+            Q, R = np.linalg.qr(A)
+            W = Q * np.sign(np.diag(R)) * (np.sqrt(2) if act == "relu" else 1.0)
+        else:
+            W = A * np.sqrt((2 if act == "relu" else 1) / n)
+        v = W @ z
+        d = {"linear": np.ones(n), "relu": (v > 0) * 1.0, "tanh": 1 - np.tanh(v) ** 2}[act]
+        z = {"linear": v, "relu": np.maximum(v, 0), "tanh": np.tanh(v)}[act]
+        if act == "relu":
+            fewest = min(fewest, int(d.sum()))
+        J = (d[:, None] * W) @ J
+    return np.linalg.svd(J, compute_uv=False), fewest
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_orthogonal_isometry_and_relu_rank(seed):
+    rng = np.random.default_rng([9, 44, seed])
+    n, depth = 60, 30
+    s, _ = _jacobian("linear", True, n, depth, rng)
+    assert np.max(np.abs(s - 1)) < 1e-12
+    s, _ = _jacobian("linear", False, n, depth, rng)
+    assert np.std(np.log10(s)) > 2
+    for orth in (True, False):
+        s, fewest = _jacobian("relu", orth, n, depth, rng)
+        assert np.sum(s > 1e-10 * s[0]) <= fewest < n
+    s = np.concatenate([_jacobian("tanh", True, n, depth, rng)[0] for _ in range(3)])
+    assert np.std(np.log10(s)) < 1 and s.max() < 1 and np.mean(s < 1e-3) < 0.05
+
+
+def test_relu_he_gain_scales_with_the_gain_factor():
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((100, 100))
+    for gain in (0.5, 2.0):
+        model = MLP((100,) * 32, "relu")
+        theta = model.init(np.random.default_rng(6), "he", gain=gain)
+        a = diagnostics.layer_statistics(model, theta, X, delta_out=X).activation_norms[1:-1]
+        fitted = np.exp(np.polyfit(np.arange(a.size), np.log(a), 1)[0])
+        assert abs(fitted / gain - 1) < 0.05
+
+
+def _solution_blocks():
+    nb = (Path(__file__).resolve().parents[1] / "chapters" / "09_initialization.ipynb")
+    import json
+    text = "".join("".join(c["source"]) for c in json.loads(nb.read_text())["cells"]
+                   if c["cell_type"] == "markdown")
+    sols = re.findall(r"````\{solution\} (ex-init-[a-z-]+)\n(.*?)````", text, flags=re.S)
+    return {label: re.findall(r"```python\n(.*?)```", body, flags=re.S) for label, body in sols}
+
+
+@pytest.mark.parametrize("label", ["ex-init-he-derivation", "ex-init-alpha-he",
+                                   "ex-init-residual", "ex-init-alpha-wide", "ex-init-bias"])
+def test_exercise_solution_code_runs_and_its_asserts_hold(label):
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    blocks = _solution_blocks()[label]
+    assert blocks, f"no code in the solution of {label}"
+    for code in blocks:
+        exec(code, {"np": np, "MLP": MLP, "init": init, "randmat": randmat, "plt": plt})
+    plt.close("all")
