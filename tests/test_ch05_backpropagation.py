@@ -92,6 +92,23 @@ def test_delta_recursion_equals_jacobian_product(residual):
     a = backprop.backprop_jacobians(net, theta, x, y)
     b = backprop.backprop_recursion(net, theta, x, y)
     assert np.allclose(a.grad, b.grad, rtol=1e-12)
+    # plain-numpy recursion (tanh hidden layers, linear last layer, 0.5 |z - y|^2)
+    lay = net.layers(theta)
+    z, v = [x], []
+    for j, (W, bias) in enumerate(lay, start=1):
+        v.append(W @ z[-1] + bias)
+        s = v[-1] if j == len(lay) else np.tanh(v[-1])
+        skip = residual and j < len(lay) and W.shape[0] == W.shape[1]
+        z.append(z[-1] + s if skip else s)
+    d, grad_np = z[-1] - y, []
+    for j in range(len(lay), 0, -1):
+        W = lay[j - 1][0]
+        g = d * (1.0 if j == len(lay) else 1 - np.tanh(v[j - 1]) ** 2)
+        grad_np.insert(0, (np.outer(g, z[j - 1]), g))
+        skip = residual and j < len(lay) and W.shape[0] == W.shape[1]
+        d = W.T @ g + (d if skip else 0)
+    assert np.allclose(net.flatten(grad_np), b.grad, rtol=1e-12, atol=1e-15)
+    assert np.allclose(d, b.deltas[0], rtol=1e-12, atol=1e-15)
     factors = [a.deltas[-1][None, :]] + a.jacobians[::-1]
     assert np.allclose(flops.chain_product(factors, "left")[0], b.deltas[0])
     assert np.allclose(flops.chain_product(factors, "right")[0], b.deltas[0])
