@@ -127,6 +127,11 @@ def test_reverse_mode_wins_for_a_scalar_loss():
         ww = (n1, 256, 256, 256, 1)
         shp = [(1, 1)] + [(ww[k + 1], ww[k]) for k in range(len(ww) - 2, -1, -1)]
         ratios.append(flops.chain_flops(shp, "right") / flops.chain_flops(shp, "left"))
+        # closed forms: from the right every product carries n1 columns; from the left only
+        # the last product (2 * 256 * n1) depends on n1
+        rest = 2 * (1 * 1 * 256 + 256 * 256 + 256 * 256)
+        assert flops.chain_flops(shp, "right") == n1 * (2 * (256 * 256 * 2 + 256 + 1))
+        assert flops.chain_flops(shp, "left") == rest + 2 * 256 * n1
     assert all(r > 1 for r in ratios) and np.all(np.diff(ratios) > 0)
 
 
