@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import copy
 import importlib
+import json
+import pathlib
+import re
 
 import numpy as np
 import pytest
@@ -1181,3 +1184,46 @@ def _same(a, b):
     if isinstance(a, (list, tuple)):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     return np.array_equal(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+
+
+# ============================================================== the notebooks' exercise cells
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+CHECK_CALL = re.compile(r"^(ch\d\d)\.(check_\w+)\((\w+)\)$", re.M)
+INCLUDE = re.compile(r"```\{literalinclude\} \.\./lib/exercises/solutions/(ch\d\d)\.py\n"
+                     r"(?::language: python\n)?:pyobject: (\w+)\n```")
+
+
+def _exercise_cells(nb_path):
+    cells = json.loads(nb_path.read_text(encoding="utf-8"))["cells"]
+    return [("".join(c["source"]), c) for c in cells]
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_exercise_cells_are_stub_check_and_included_solution(nb):
+    cells = _exercise_cells(nb)
+    calls = [(m, c) for src, c in cells if c["cell_type"] == "code"
+             for m in [CHECK_CALL.search(src)] if m]
+    if nb.name[:2] in ("01", "02", "03", "04"):
+        assert len(calls) >= 2, f"{nb.name}: fewer than two coding exercises"
+    chapter = f"ch{nb.name[:2]}"
+    sources = [src for src, _ in cells]
+    includes = {(m.group(1), m.group(2)) for src in sources for m in INCLUDE.finditer(src)}
+    for match, cell in calls:
+        module, check, func = match.groups()
+        assert module == chapter, f"{nb.name} calls {module}'s check"
+        assert (module, check[len("check_"):]) in SOLUTIONS and check == f"check_{func}"
+        # the stub: signature, docstring, raise NotImplementedError, defined before the check
+        stub = next(src for src in sources if src.startswith(f"def {func}("))
+        assert sources.index(stub) < sources.index("".join(cell["source"]))
+        assert stub.rstrip().endswith("raise NotImplementedError") and '"""' in stub
+        # its stored output is the one "not implemented yet" line, printed once
+        outputs = cell.get("outputs", [])
+        text = "".join("".join(o.get("text", "")) for o in outputs if o["output_type"] == "stream")
+        assert len(outputs) == 1 and text.startswith(f"✗ {func}: not implemented yet"), outputs
+        assert text.count("\n") == 1
+        # the solution block shows the reference solution itself
+        assert (module, func) in includes, f"{nb.name}: no literalinclude of {func}"
+        assert hasattr(importlib.import_module(f"lib.exercises.solutions.{module}"), func)
+        assert "def " + func not in "".join(
+            src for src in sources if src.lstrip().startswith("````{solution}")), func

@@ -16,7 +16,7 @@ solution blocks, are in :mod:`lib.exercises.solutions` (one module per chapter).
 Usage in a notebook::
 
     from lib.exercises import ch01
-    ch01.check_averaged_perceptron(averaged_perceptron);
+    ch01.check_averaged_perceptron(averaged_perceptron)
 """
 
 from . import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import copy
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -32,17 +32,29 @@ __all__ = ["CheckResult", "Failure", "run_check"]
 TICK, CROSS = "✓", "✗"
 
 
-@dataclass(frozen=True)
+@dataclass
 class CheckResult:
-    """Outcome of a check: ``passed`` and the one-line ``message`` that was printed."""
+    """Outcome of a check: ``passed`` and the one-line ``message`` that was printed.
+
+    In a notebook the check's call is the last line of its cell; the line it printed is not
+    shown a second time as the cell's result (``_ipython_display_`` skips the display that
+    follows the print), and displaying the result later prints the line again.
+    """
 
     passed: bool
     message: str
+    _just_printed: bool = field(default=False, repr=False, compare=False)
 
     def __repr__(self):
         return self.message
 
     __str__ = __repr__
+
+    def _ipython_display_(self):
+        if self._just_printed:  # the check printed this line a moment ago
+            self._just_printed = False
+        else:
+            print(self.message)
 
 
 class Failure(Exception):
@@ -249,10 +261,9 @@ def run_check(func, name, body, *, verbose=True):
             passed = False
         else:
             message, passed = f"{TICK} {verified}", True
-    result = CheckResult(passed, message)
     if verbose:
         print(message)
-    return result
+    return CheckResult(passed, message, _just_printed=bool(verbose))
 
 
 def as_layers(value, shapes, what, case, transposed_hint=None, bias_hints=None):
