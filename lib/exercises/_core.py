@@ -234,8 +234,21 @@ def compare(got, expected, case, what, mistakes=(), rtol=1e-7, atol=1e-9,
                  if value is not None and close(got, value, rtol, atol)), None)
     if hint is None and not _finite(got):
         hint = overflow_hint
-    raise Failure(f"{CROSS} {what} wrong on {case}: expected {fmt(expected)}, got {fmt(got)}"
-                  + (f" — hint: {hint}" if hint else ""))
+    where, exp_part, got_part = _first_difference(got, expected, rtol, atol)
+    raise Failure(f"{CROSS} {what} wrong on {case}{where}: expected {fmt(exp_part)}, got "
+                  f"{fmt(got_part)}" + (f" — hint: {hint}" if hint else ""))
+
+
+def _first_difference(got, expected, rtol, atol):
+    """For a list of per-layer (W, b) pairs, the first pair entry that differs (so the line
+    stays short); otherwise the whole values."""
+    if (isinstance(expected, list) and expected and isinstance(expected[0], tuple)
+            and isinstance(got, (list, tuple)) and len(got) == len(expected)):
+        for j, (g, e) in enumerate(zip(got, expected, strict=True)):
+            for k, name in enumerate(("W", "b")):
+                if not close(g[k], e[k], rtol, atol):
+                    return f", in the {name} part of layer {j + 1}", e[k], g[k]
+    return "", expected, got
 
 
 # ------------------------------------------------------------------ the one entry point
