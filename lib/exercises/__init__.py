@@ -10,8 +10,8 @@ differences, Bayes' rule evaluated directly, or the core of :mod:`lib`), prints 
 
 and returns a :class:`CheckResult` (``passed``, ``message``). A wrong answer never raises;
 a stub that raises ``NotImplementedError`` gets "not implemented yet". The machinery is in
-:mod:`lib.exercises._core`; the reference solutions, which the book shows in the hidden
-solution blocks, are in :mod:`lib.exercises.solutions` (one module per chapter).
+``lib/exercises/_core.py``; the reference solutions, which the book shows in the hidden
+solution blocks, are in ``lib/exercises/solutions/`` (one module per chapter).
 
 Usage in a notebook::
 
