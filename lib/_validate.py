@@ -27,6 +27,7 @@ __all__ = [
     "check_axes",
     "check_spd",
     "check_labels",
+    "check_binary_data",
     "check_rng",
     "check_batch_size",
     "check_finite",
@@ -228,6 +229,16 @@ def check_labels(y, name: str, allowed) -> np.ndarray:
             f"({int(bad.sum())} label(s) outside the classes)"
         )
     return arr
+
+
+def check_binary_data(X, y) -> tuple[np.ndarray, np.ndarray]:
+    """A labelled binary data set: ``X`` a finite matrix (N, d) and ``y`` N labels in {0, 1},
+    returned as float arrays of shapes (N, d) and (N,)."""
+    X = as_matrix(X, "X")
+    y = check_labels(y, "y", (0, 1)).reshape(-1)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"y must have shape ({X.shape[0]},) to match X, got {y.shape}")
+    return X, y
 
 
 def check_rng(rng, name: str = "rng") -> np.random.Generator:

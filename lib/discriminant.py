@@ -37,7 +37,7 @@ from . import losses as _losses
 from ._validate import (
     as_array,
     as_matrix,
-    check_labels,
+    check_binary_data,
     check_positive,
     check_positive_int,
     check_probability,
@@ -206,11 +206,8 @@ def lda_fit(X, y) -> LDAModel:
     X : array, shape (N, d)
     y : array, shape (N,), values in {0, 1}; both classes present.
     """
-    X = as_matrix(X, "X")
+    X, y = check_binary_data(X, y)
     n, d = X.shape
-    y = check_labels(y, "y", (0, 1)).reshape(-1)
-    if y.shape[0] != n:
-        raise ValueError(f"y must have shape ({n},) to match X, got {y.shape}")
     n1 = int(y.sum())
     if n1 < 2 or n - n1 < 2:
         raise ValueError("y must contain at least two examples of each class")
@@ -221,14 +218,6 @@ def lda_fit(X, y) -> LDAModel:
         raise ValueError("X must have linearly independent columns within the classes: the "
                          "pooled covariance of X is singular, so LDA is undefined")
     return lda_closed_form(mu0, mu1, cov, n1 / n)
-
-
-def _xy(X, y):
-    X = as_matrix(X, "X")
-    y = check_labels(y, "y", (0, 1)).reshape(-1)
-    if y.shape[0] != X.shape[0]:
-        raise ValueError(f"y must have shape ({X.shape[0]},) to match X, got {y.shape}")
-    return X, y
 
 
 def logistic_loss(w, b, X, y):
@@ -249,7 +238,7 @@ def logistic_loss(w, b, X, y):
     grad_w : array, shape (d,)
     grad_b : float
     """
-    X, y = _xy(X, y)
+    X, y = check_binary_data(X, y)
     w = as_array(w, "w", ndim=1)
     if w.shape != (X.shape[1],):
         raise ValueError(f"w must have shape ({X.shape[1]},) to match X, got {w.shape}")
@@ -308,7 +297,7 @@ def logistic_regression(X, y, *, lr=1.0, steps=2000, w0=None, b0=0.0) -> Logisti
     -------
     LogisticResult
     """
-    X, y = _xy(X, y)
+    X, y = check_binary_data(X, y)
     n, d = X.shape
     check_positive(lr, "lr")
     steps = check_positive_int(steps, "steps")

@@ -13,7 +13,7 @@ import numpy as np
 from ._validate import (
     as_array,
     as_matrix,
-    check_labels,
+    check_binary_data,
     check_positive,
     check_positive_int,
     check_real,
@@ -85,11 +85,8 @@ def perceptron(X, y, *, lr=1.0, max_epochs=100, rng=None, w0=None, b0=0.0):
     -------
     PerceptronResult
     """
-    X = as_matrix(X, "X")
+    X, y = check_binary_data(X, y)
     n, d = X.shape
-    y = check_labels(y, "y", (0, 1)).reshape(-1)
-    if y.shape[0] != n:
-        raise ValueError(f"y must have shape ({n},) to match X, got {y.shape}")
     lr = check_positive(lr, "lr")
     max_epochs = check_positive_int(max_epochs, "max_epochs")
     if rng is not None:

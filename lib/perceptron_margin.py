@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_matrix, check_labels, check_positive_int
+from ._validate import check_binary_data, check_positive_int
 
 __all__ = ["MaxMarginResult", "max_margin_augmented"]
 
@@ -83,11 +83,8 @@ def max_margin_augmented(X, y, *, max_iter=10_000):
         If the data are not linearly separable in augmented space, or ``max_iter`` steps do
         not suffice.
     """
-    X = as_matrix(X, "X")
+    X, y = check_binary_data(X, y)
     n, d = X.shape
-    y = check_labels(y, "y", (0, 1)).reshape(-1)
-    if y.shape[0] != n:
-        raise ValueError(f"y must have shape ({n},) to match X, got {y.shape}")
     max_iter = check_positive_int(max_iter, "max_iter")
     Z = (2 * y - 1)[:, None] * np.hstack([X, np.ones((n, 1))])  # rows t_i * x~_i
     scale = np.max(np.einsum("ij,ij->i", Z, Z))
