@@ -374,3 +374,85 @@ def test_links_to_api_reference(page, base_url, chapter_page):
         .map(a => a.getAttribute('href')).filter(h => /(^|\\/)api\\.html#/.test(h))""")
     assert links, (f"{chapter_page}: no link into the API reference; add e.g. "
                    "\"See {py:func}`lib.module.function` in the API reference.\" to the chapter")
+
+
+# ----------------------------------------------------------------------- coding exercises
+def _coding_exercises():
+    """{chapter page: [(label, title, function, a line of its reference solution)]} for every
+    coding exercise: a solution block that shows lib/exercises/solutions/chNN.py's function
+    through {literalinclude} with :pyobject:."""
+    import ast
+    import pathlib
+
+    import nbformat
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    titles = re.compile(r"(?m)^(?:`{3,}|:{3,})\{exercise\}[ \t]*(.*)\n[ \t]*:label:\s*(\S+)")
+    include = re.compile(r"\{solution\}\s*(\S+)(?:(?!\{solution\})[\s\S])*?\{literalinclude\}\s*"
+                         r"\S*exercises/solutions/(ch\d+)\.py[\s\S]*?:pyobject:\s*(\w+)")
+    found = {}
+    for path in sorted((root / "chapters").glob("*.ipynb")):
+        sources = [c.source for c in nbformat.read(path, as_version=4).cells
+                   if c.cell_type == "markdown"]
+        named = {label: title.strip() for s in sources for title, label in titles.findall(s)}
+        for label, module, name in (m for s in sources for m in include.findall(s)):
+            source = (root / "lib" / "exercises" / "solutions" / f"{module}.py").read_text()
+            func = next(n for n in ast.parse(source).body
+                        if isinstance(n, ast.FunctionDef) and n.name == name)
+            body = source.splitlines()[func.body[1].lineno - 1:func.end_lineno]  # no docstring
+            line = max((ln.strip() for ln in body if not ln.strip().startswith("#")), key=len)
+            found.setdefault(f"chapters/{path.stem}.html", []).append(
+                (label, named[label], name, line))
+    return found
+
+
+CODING_EXERCISES = _coding_exercises()
+
+
+# (an empty list would only skip: a placeholder page fails instead)
+@pytest.mark.parametrize("exercise_page", sorted(CODING_EXERCISES) or ["no coding exercise"])
+def test_coding_exercises_read_well(page, base_url, exercise_page):
+    """Each coding exercise in order: its statement, the stub cell with the function's
+    signature, the check cell's stored "not implemented yet" line, all visible; the reference
+    solution's code hidden until its dropdown is clicked, then shown."""
+    assert len(CODING_EXERCISES.get(exercise_page, [])) >= 2, \
+        f"{exercise_page}: fewer than 2 coding exercises"
+    page.goto(base_url + exercise_page, wait_until="load")
+    page.wait_for_function("() => document.querySelectorAll('.toggle-button').length > 0")
+    for label, title, name, line in CODING_EXERCISES[exercise_page]:
+        where = f"{exercise_page}: {label} ({name})"
+        statement = page.locator(f'article div.exercise[id="{label}"]')
+        assert statement.count() == 1, f"{where}: no exercise block"
+        statement.scroll_into_view_if_needed()
+        shown = statement.locator(".admonition-title").inner_text().replace("\u2019", "'")
+        assert f"({title})" in shown, f"{where}: title {shown!r}"
+        assert statement.locator("section").inner_text().strip(), f"{where}: empty statement"
+
+        stub = page.locator("article .cell_input pre", has_text=f"def {name}(").filter(
+            has_text="raise NotImplementedError")
+        assert stub.count() == 1, f"{where}: {stub.count()} stub cells, 1 expected"
+        stub.scroll_into_view_if_needed()
+        assert stub.is_visible(), f"{where}: the stub cell is not visible"
+
+        check = page.locator("article .cell").filter(
+            has=page.locator(".cell_input pre", has_text=f"({name})")).filter(
+            has=page.locator(".cell_output"))
+        assert check.count() == 1, f"{where}: {check.count()} check cells, 1 expected"
+        output = check.locator(".cell_output")
+        output.scroll_into_view_if_needed()
+        assert output.is_visible(), f"{where}: the check's output is not visible"
+        assert f"✗ {name}: not implemented yet" in output.inner_text(), \
+            f"{where}: the check cell does not show the stub's line: {output.inner_text()!r}"
+
+        solution = page.locator(f'article div.solution:has(a[href="#{label}"])')
+        assert solution.count() == 1, f"{where}: {solution.count()} solution blocks, 1 expected"
+        code = solution.locator("pre", has_text=line)
+        solution.scroll_into_view_if_needed()
+        tops = [el.evaluate("e => e.getBoundingClientRect().top + window.scrollY")
+                for el in (statement, stub, output, solution)]
+        assert tops == sorted(tops), f"{where}: statement, stub, check, solution out of order"
+        assert code.count() == 1, f"{where}: the solution block does not hold {line!r}"
+        assert not code.is_visible(), f"{where}: the solution's code is shown before a click"
+        solution.locator(".toggle-button").click()
+        code.wait_for(state="visible", timeout=5_000)
+        assert line in code.inner_text(), where
