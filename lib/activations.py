@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+import numpy.typing as npt
 
 from ._validate import as_values, check_real
 
@@ -73,7 +74,7 @@ def _leaky_alpha(alpha):
     return check_real(alpha, "alpha", low=0.0, high=1.0, low_open=True, high_open=True)
 
 
-def step(z):
+def step(z: npt.ArrayLike) -> npt.NDArray[np.float64]:
     r"""Heaviside step, the perceptron's threshold: :math:`1` if :math:`z \ge 0`, else 0 (ch. 1)."""
     z = as_values(z, "z")
     return _keep_nan(z, (z >= 0).astype(float))
@@ -85,7 +86,7 @@ def step_prime(z):
     return _keep_nan(z, np.zeros_like(z))
 
 
-def sigmoid(z):
+def sigmoid(z: npt.ArrayLike) -> npt.NDArray[np.float64]:
     r"""Logistic sigmoid :math:`\sigma(z) = 1/(1+e^{-z})`, evaluated without overflow.
 
     For :math:`z \ge 0` use :math:`1/(1+e^{-z})`; for :math:`z<0` use
@@ -96,45 +97,45 @@ def sigmoid(z):
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def sigmoid_prime(z):
+def sigmoid_prime(z: npt.ArrayLike) -> npt.NDArray[np.float64]:
     r""":math:`\sigma'(z) = \sigma(z)(1-\sigma(z)) = e^{-|z|}/(1+e^{-|z|})^2 \le 1/4`."""
     z = as_values(z, "z")
     e = _exp_nonpos(-np.abs(z))
     return e / (1.0 + e) ** 2
 
 
-def tanh(z):
+def tanh(z: npt.ArrayLike) -> npt.NDArray[np.float64]:
     r"""Hyperbolic tangent :math:`\tanh z = (e^z-e^{-z})/(e^z+e^{-z}) = 2\sigma(2z)-1`."""
     return np.tanh(as_values(z, "z"))
 
 
-def tanh_prime(z):
+def tanh_prime(z: npt.ArrayLike) -> npt.NDArray[np.float64]:
     r""":math:`\tanh'(z) = 1-\tanh^2 z = 4 e^{-2|z|}/(1+e^{-2|z|})^2`, exact in the tails."""
     z = as_values(z, "z")
     e = _exp_nonpos(-2.0 * np.abs(z))
     return 4.0 * e / (1.0 + e) ** 2
 
 
-def relu(z):
+def relu(z: npt.ArrayLike) -> npt.NDArray[np.float64]:
     r"""Rectified linear unit :math:`\max(0, z)`."""
     z = as_values(z, "z")
     return np.maximum(z, 0.0)
 
 
-def relu_prime(z):
+def relu_prime(z: npt.ArrayLike) -> npt.NDArray[np.float64]:
     r""":math:`\mathrm{ReLU}'(z) = 1` for :math:`z>0`, 0 otherwise (0 at the kink)."""
     z = as_values(z, "z")
     return _keep_nan(z, (z > 0).astype(float))
 
 
-def leaky_relu(z, alpha=0.01):
+def leaky_relu(z: npt.ArrayLike, alpha: float = 0.01) -> npt.NDArray[np.float64]:
     r"""LeakyReLU :math:`\max(z, \alpha z)` for :math:`0<\alpha<1` :cite:p:`maas2013rectifier`."""
     z = as_values(z, "z")
     alpha = _leaky_alpha(alpha)
     return np.where(z > 0, z, alpha * z)
 
 
-def leaky_relu_prime(z, alpha=0.01):
+def leaky_relu_prime(z: npt.ArrayLike, alpha: float = 0.01) -> npt.NDArray[np.float64]:
     r"""1 for :math:`z>0`, :math:`\alpha` otherwise."""
     z = as_values(z, "z")
     alpha = _leaky_alpha(alpha)
@@ -162,17 +163,17 @@ def softplus(z):
     return np.maximum(z, 0.0) + np.log1p(_exp_nonpos(-np.abs(z)))
 
 
-def softplus_prime(z):
+def softplus_prime(z: npt.ArrayLike) -> npt.NDArray[np.float64]:
     r""":math:`\frac{d}{dz}\log(1+e^z) = \sigma(z)`, which is :math:`\tfrac14`-Lipschitz."""
     return sigmoid(z)
 
 
-def identity(z):
+def identity(z: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """Identity, the activation of the last layer (no final activation, chapter 3)."""
     return as_values(z, "z").copy()
 
 
-def identity_prime(z):
+def identity_prime(z: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """Derivative of the identity: 1."""
     z = as_values(z, "z")
     return _keep_nan(z, np.ones_like(z))
@@ -204,11 +205,14 @@ class Activation:
         return self.f(z)
 
 
+#: A name of :data:`NAMES` or an :class:`Activation` (a type alias of the signatures).
+ActivationLike = str | Activation
+
 #: Names accepted by :func:`get`.
 NAMES = ("step", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "identity")
 
 
-def get(name, alpha=None) -> Activation:
+def get(name: str | Activation, alpha: float | None = None) -> Activation:
     r"""Look up an activation by name.
 
     Parameters

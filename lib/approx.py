@@ -22,7 +22,10 @@ r"""Universal-approximation constructions (chapter 7).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+import numpy.typing as npt
 
 from . import activations as _act
 from ._validate import (
@@ -35,6 +38,7 @@ from ._validate import (
     check_real,
     check_rng,
 )
+from .activations import ActivationLike
 from .mlp import MLP
 
 __all__ = [
@@ -52,7 +56,9 @@ __all__ = [
 ]
 
 
-def relu_interpolant(f, knots):
+def relu_interpolant(
+    f: Callable[[npt.NDArray[np.float64]], npt.ArrayLike], knots: npt.ArrayLike,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], float]:
     r"""Weights of the ReLU sum that interpolates ``f`` at ``knots``.
 
     Parameters
@@ -82,7 +88,8 @@ def relu_interpolant(f, knots):
     return w, -x[:-1], float(fx[0])
 
 
-def relu_sum(x, w, b, c=0.0):
+def relu_sum(x: npt.ArrayLike, w: npt.ArrayLike, b: npt.ArrayLike,
+             c: float = 0.0) -> npt.NDArray[np.float64]:
     r""":math:`g(x) = c + \sum_i w_i\,\mathrm{ReLU}(x + b_i)` at every point of ``x``
     (same shape as x)."""
     x = as_values(x, "x")
@@ -94,7 +101,8 @@ def relu_sum(x, w, b, c=0.0):
     return c + np.maximum(x[..., None] + b, 0.0) @ w
 
 
-def interpolant_mlp(w, b, c=0.0):
+def interpolant_mlp(w: npt.ArrayLike, b: npt.ArrayLike,
+                    c: float = 0.0) -> tuple[MLP, npt.NDArray[np.float64]]:
     r"""The ReLU sum as an MLP ``(1, n, 1)``: :math:`W_1 = \mathbf 1`, :math:`b_1 = b`,
     :math:`W_2 = w^\top`, :math:`b_2 = c`.
 
@@ -113,7 +121,9 @@ def interpolant_mlp(w, b, c=0.0):
     return model, theta
 
 
-def sup_error(f, g, low, high, *, points=20001):
+def sup_error(f: Callable[[npt.NDArray[np.float64]], npt.ArrayLike],
+              g: Callable[[npt.NDArray[np.float64]], npt.ArrayLike], low: float, high: float, *,
+              points: int = 20001) -> float:
     r""":math:`\max|f - g|` over an even grid of ``points`` points of [low, high]."""
     check_callable(f, "f")
     check_callable(g, "g")
@@ -129,13 +139,13 @@ def sup_error(f, g, low, high, *, points=20001):
     return float(np.max(np.abs(fx - gx)))
 
 
-def interpolation_bound(h, f2_max):
+def interpolation_bound(h: float, f2_max: float) -> float:
     r"""Bound on the interpolation error of a :math:`C^2` function:
     :math:`\tfrac{h^2}{8}\max|f''|`."""
     return check_positive(h, "h") ** 2 / 8.0 * check_positive(f2_max, "f2_max", allow_zero=True)
 
 
-def loglog_slope(n, err):
+def loglog_slope(n: npt.ArrayLike, err: npt.ArrayLike) -> float:
     r"""Least-squares slope of :math:`\log(\mathrm{err})` against :math:`\log n` (the rate)."""
     n = as_array(n, "n", ndim=1)
     err = as_array(err, "err", ndim=1)
@@ -146,12 +156,12 @@ def loglog_slope(n, err):
     return float(np.polyfit(np.log(n), np.log(err), 1)[0])
 
 
-def sigmoid_step(x, a, k):
+def sigmoid_step(x: npt.ArrayLike, a: float, k: float) -> npt.NDArray[np.float64]:
     r""":math:`\sigma(k(x - a))`, a smooth step at ``a`` that tends to :math:`\mathbf 1[x>a]`."""
     return _act.sigmoid(check_positive(k, "k") * (as_values(x, "x") - check_real(a, "a")))
 
 
-def sigmoid_bump(x, a, c, k):
+def sigmoid_bump(x: npt.ArrayLike, a: float, c: float, k: float) -> npt.NDArray[np.float64]:
     r""":math:`\sigma(k(x-a)) - \sigma(k(x-c))`, tends to :math:`\mathbf 1[a < x < c]`."""
     a, c = check_real(a, "a"), check_real(c, "c")
     if not c > a:
@@ -159,7 +169,7 @@ def sigmoid_bump(x, a, c, k):
     return sigmoid_step(x, a, k) - sigmoid_step(x, c, k)
 
 
-def polynomial_activation(degree):
+def polynomial_activation(degree: int) -> _act.Activation:
     r"""The activation :math:`\sigma(u) = u^d` as an :class:`lib.activations.Activation`."""
     d = check_positive_int(degree, "degree")
     return _act.Activation(
@@ -189,7 +199,9 @@ def hidden_features(x, activation, width, rng, *, scale=2.0):
     return act.f(np.outer(x, w) + b)
 
 
-def random_feature_fit(x, y, activation, width, rng, *, scale=2.0):
+def random_feature_fit(x: npt.ArrayLike, y: npt.ArrayLike, activation: ActivationLike, width: int,
+                       rng: np.random.Generator, *,
+                       scale: float = 2.0) -> tuple[float, npt.NDArray[np.float64]]:
     r"""Best output layer for a random hidden layer of ``width`` units (least squares).
 
     For fixed hidden weights the network :math:`c + \sum_i v_i\sigma(w_i x + b_i)` is linear

@@ -14,6 +14,7 @@ the nodes that use :math:`u_i`:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -130,7 +131,7 @@ class ScalarGraph:
                              f"got {name!r}")
         return [nd.name for nd in self.nodes for p in nd.parents if p == name]
 
-    def forward(self, **inputs) -> dict:
+    def forward(self, **inputs: float) -> dict[str, float]:
         """Evaluate every node; returns ``{name: value}`` (the stored intermediates)."""
         missing = set(self.inputs) - set(inputs)
         extra = set(inputs) - set(self.inputs)
@@ -150,7 +151,7 @@ class ScalarGraph:
         nd = self.by_name[child]
         return float(_OPS[nd.op][1]([values[p] for p in nd.parents], values[child])[index])
 
-    def backward_steps(self, values):
+    def backward_steps(self, values: Mapping[str, float]) -> list[tuple[str, dict[str, float]]]:
         """The reverse sweep one node at a time.
 
         Returns
@@ -171,7 +172,7 @@ class ScalarGraph:
             steps.append((nd.name, dict(adj)))
         return steps
 
-    def backward(self, values) -> dict:
+    def backward(self, values: Mapping[str, float]) -> dict[str, float]:
         r"""Adjoints :math:`\bar u_i = \partial f/\partial u_i` of every node (reverse mode)."""
         adj = self.backward_steps(values)[-1][1]
         return {nd.name: adj.get(nd.name, 0.0) for nd in self.nodes}

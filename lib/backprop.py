@@ -42,9 +42,12 @@ Shapes follow :mod:`lib.mlp`: :math:`W_j` has shape ``(n_{j+1}, n_j)``; a single
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from . import activations as _act
 from . import losses as _losses
@@ -54,7 +57,10 @@ from ._validate import (
     check_model,
     check_positive,
 )
+from .activations import ActivationLike
 from .diagnostics import delta_norms as _delta_norms
+from .losses import LossLike
+from .mlp import MLP
 
 __all__ = [
     "numerical_jacobian",
@@ -75,7 +81,8 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- Jacobians
-def numerical_jacobian(f, x, eps=1e-6) -> np.ndarray:
+def numerical_jacobian(f: Callable[[npt.NDArray[np.float64]], npt.ArrayLike], x: npt.ArrayLike,
+                       eps: float = 1e-6) -> npt.NDArray[np.float64]:
     r"""Full Jacobian of ``f`` at ``x`` by centred differences, shape ``f(x).shape + x.shape``.
 
     ``J[a..., b...] = d f(x)[a...] / d x[b...]``: an :math:`m\times n` matrix for
@@ -143,7 +150,8 @@ def forward_example(model, theta, x):
     return z, v
 
 
-def layer_jacobian(W, b, z, activation, residual=False) -> np.ndarray:
+def layer_jacobian(W: npt.ArrayLike, b: npt.ArrayLike, z: npt.ArrayLike, activation: ActivationLike,
+                   residual: bool = False) -> npt.NDArray[np.float64]:
     r"""The partial Jacobian :math:`\partial z_{j+1}/\partial z_j`, shape ``(n_{j+1}, n_j)``.
 
     .. math:: \frac{\partial z_{j+1}}{\partial z_j} = \mathrm{diag}(\sigma_j'(v_j))\,W_j
@@ -172,7 +180,8 @@ def _layer_args(W, b, z):
     return W, b, z
 
 
-def weight_jacobian_tensor(W, b, z, activation) -> np.ndarray:
+def weight_jacobian_tensor(W: npt.ArrayLike, b: npt.ArrayLike, z: npt.ArrayLike,
+                           activation: ActivationLike) -> npt.NDArray[np.float64]:
     r"""The 3-D tensor :math:`\partial z_{j+1}/\partial W_j`, shape ``(n_{j+1}, n_{j+1}, n_j)``.
 
     Entry ``[k, l, m]`` is :math:`\partial (z_{j+1})_k/\partial (W_j)_{lm} =
@@ -189,7 +198,7 @@ def weight_jacobian_tensor(W, b, z, activation) -> np.ndarray:
     return T
 
 
-def contract_weight_tensor(delta, T) -> np.ndarray:
+def contract_weight_tensor(delta: npt.ArrayLike, T: npt.ArrayLike) -> npt.NDArray[np.float64]:
     r""":math:`\delta_{j+1}^\top\,\partial z_{j+1}/\partial W_j`: contract the first axis.
 
     ``delta`` has shape (n_{j+1},), ``T`` shape (n_{j+1}, n_{j+1}, n_j); the result has the
@@ -228,7 +237,8 @@ class ExampleBackprop:
     shapes: list = field(default_factory=list)
 
 
-def backprop_jacobians(model, theta, x, y, loss="mse") -> ExampleBackprop:
+def backprop_jacobians(model: MLP, theta: npt.ArrayLike, x: npt.ArrayLike, y: npt.ArrayLike,
+                       loss: LossLike = "mse") -> ExampleBackprop:
     r"""Backpropagation for ONE example with explicit Jacobian matrices, in the lecture's order.
 
     The row vector :math:`\delta_{n+1}^\top = \partial L/\partial z_{n+1}` is multiplied from the
@@ -295,7 +305,9 @@ def backprop_recursion(model, theta, x, y, loss="mse") -> ExampleBackprop:
     return ExampleBackprop(value, model.flatten(grads), deltas[::-1], grads)
 
 
-def backprop_batch(model, theta, X, y, loss="mse"):
+def backprop_batch(
+    model: MLP, theta: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike, loss: LossLike = "mse",
+) -> tuple[float, npt.NDArray[np.float64], list[npt.NDArray[np.float64]]]:
     r"""The delta recursion vectorised over a batch (rows are examples).
 
     With :math:`\Delta_{j+1}` of shape (N, n_{j+1}) holding :math:`\delta_{j+1}^\top` of every
@@ -322,7 +334,8 @@ def backprop_batch(model, theta, X, y, loss="mse"):
     return value, grad, deltas
 
 
-def delta_norms(model, theta, X, y, loss="mse") -> np.ndarray:
+def delta_norms(model: MLP, theta: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike,
+                loss: LossLike = "mse") -> npt.NDArray[np.float64]:
     r"""The norm of :math:`\delta_j` for j = 1..n+1 (:func:`lib.diagnostics.delta_norms`).
 
     The root mean square over the examples of :math:`\|\delta_j\|_2` of each example's own
@@ -334,7 +347,7 @@ def delta_norms(model, theta, X, y, loss="mse") -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- Louppe's example
-def frobenius_norm_grad(W) -> np.ndarray:
+def frobenius_norm_grad(W: npt.ArrayLike) -> npt.NDArray[np.float64]:
     r"""Gradient of :math:`\|W\|_F = \sqrt{\sum_{ik} W_{ik}^2}`: :math:`W/\|W\|_F`.
 
     The norm is not differentiable at :math:`W = 0`; there we return 0, which belongs to its
@@ -381,7 +394,8 @@ def _louppe_args(X, y, W1, W2, lam):
     return X, y, W1, W2, lam
 
 
-def louppe_forward(X, y, W1, W2, lam) -> LouppeForward:
+def louppe_forward(X: npt.ArrayLike, y: npt.ArrayLike, W1: npt.ArrayLike, W2: npt.ArrayLike,
+                   lam: float) -> LouppeForward:
     r"""Forward pass of :math:`f(x) = \sigma(W_2^\top\sigma(W_1^\top x))` with the loss
     :math:`\mathrm{cross\_ent}(y, \hat y) + \lambda(\|W_1\|_F + \|W_2\|_2)`
     :cite:p:`louppe2023lecture2`.
@@ -414,7 +428,8 @@ def louppe_forward(X, y, W1, W2, lam) -> LouppeForward:
     return LouppeForward(u1, u2, u3, yhat, u4, u5, u6, u7, u8, u7 + u8)
 
 
-def louppe_gradients(X, y, W1, W2, lam) -> dict:
+def louppe_gradients(X: npt.ArrayLike, y: npt.ArrayLike, W1: npt.ArrayLike, W2: npt.ArrayLike,
+                     lam: float) -> dict[str, Any]:
     r"""Backward pass of Louppe's example, path by path.
 
     .. math::

@@ -5,7 +5,10 @@ Every generator takes an explicit ``numpy.random.Generator``. Binary labels are 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+import numpy.typing as npt
 
 from ._validate import (
     as_array,
@@ -30,7 +33,9 @@ __all__ = [
 ]
 
 
-def separable_blobs(n, rng, *, margin=0.5, w=(1.0, 1.0), b=0.0, spread=1.5):
+def separable_blobs(n: int, rng: np.random.Generator, *, margin: float = 0.5,
+                    w: npt.ArrayLike = (1.0, 1.0), b: float = 0.0,
+                    spread: float = 1.5) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     r"""A linearly separable 2-D set with a guaranteed margin (chapter 1).
 
     Points are drawn from :math:`\mathcal N(0, \mathrm{spread}^2 I_2)`; those within
@@ -62,7 +67,8 @@ def separable_blobs(n, rng, *, margin=0.5, w=(1.0, 1.0), b=0.0, spread=1.5):
     return X, y
 
 
-def overlapping_blobs(n, rng, *, distance=1.5, std=1.0):
+def overlapping_blobs(n: int, rng: np.random.Generator, *, distance: float = 1.5,
+                      std: float = 1.0) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     r"""Two Gaussian classes :math:`\mathcal N(\pm\tfrac{d}{2}(1,1)/\sqrt2, \mathrm{std}^2 I)`
     that overlap, so no line separates them (chapter 1). Half the points in each class.
 
@@ -83,7 +89,10 @@ def overlapping_blobs(n, rng, *, distance=1.5, std=1.0):
     return X, y
 
 
-def gaussian_classes(n, rng, mu0, mu1, cov, prior1=0.5):
+def gaussian_classes(
+    n: int, rng: np.random.Generator, mu0: npt.ArrayLike, mu1: npt.ArrayLike, cov: npt.ArrayLike,
+    prior1: float = 0.5,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     r"""Samples of the LDA model (chapter 2): :math:`y\sim\mathrm{Bernoulli}(\pi_1)`,
     :math:`x\mid y \sim \mathcal N(\mu_y, \Sigma)` with a shared covariance.
 
@@ -107,13 +116,14 @@ def gaussian_classes(n, rng, mu0, mu1, cov, prior1=0.5):
     return X, y
 
 
-def ryu_target(x):
+def ryu_target(x: npt.ArrayLike) -> npt.NDArray[np.float64]:
     r"""Ryu's target :math:`f_\star(x) = (x-2)\cos(4x)` (chapter 4)."""
     x = as_values(x, "x")
     return (x - 2.0) * np.cos(4.0 * x)
 
 
-def ryu_regression(n, rng, noise=0.0):
+def ryu_regression(n: int, rng: np.random.Generator,
+                   noise: float = 0.0) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     r"""Ryu's problem 1/2 data: :math:`X_i\sim\mathcal N(0,1)`, :math:`Y_i = f_\star(X_i)`
     plus :math:`\mathcal N(0, \mathrm{noise}^2)` label noise.
 
@@ -132,7 +142,10 @@ def ryu_regression(n, rng, noise=0.0):
     return X, y
 
 
-def regression_1d(n, rng, f, *, low=-1.0, high=1.0, noise=0.0, grid=False):
+def regression_1d(n: int, rng: np.random.Generator,
+                  f: Callable[[npt.NDArray[np.float64]], npt.ArrayLike], *, low: float = -1.0,
+                  high: float = 1.0, noise: float = 0.0,
+                  grid: bool = False) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     r"""A 1-D regression set :math:`y = f(x) + \varepsilon` on
     :math:`[\mathrm{low}, \mathrm{high}]`.
 

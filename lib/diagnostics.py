@@ -33,12 +33,16 @@ Example
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from . import losses as _losses
 from ._validate import as_array, check_model
+from .losses import LossLike
+from .mlp import MLP
 
 __all__ = ["LayerStatistics", "layer_statistics", "delta_norms", "gains"]
 
@@ -82,7 +86,9 @@ class LayerStatistics:
         return len(self.weight_grads)
 
 
-def layer_statistics(model, theta, X, *, y=None, loss="mse", delta_out=None) -> LayerStatistics:
+def layer_statistics(model: MLP, theta: npt.ArrayLike, X: npt.ArrayLike, *,
+                     y: npt.ArrayLike | None = None, loss: LossLike = "mse",
+                     delta_out: npt.ArrayLike | None = None) -> LayerStatistics:
     r"""Forward and backward pass of ``model`` with per-layer statistics.
 
     Parameters
@@ -129,7 +135,7 @@ def layer_statistics(model, theta, X, *, y=None, loss="mse", delta_out=None) -> 
     )
 
 
-def delta_norms(deltas) -> np.ndarray:
+def delta_norms(deltas: Sequence[npt.ArrayLike]) -> np.ndarray:
     r"""The norm of :math:`\delta_j` for every layer: one definition for the whole book.
 
     .. math::

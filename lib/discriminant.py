@@ -32,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from . import losses as _losses
 from ._validate import (
@@ -92,12 +93,12 @@ class LDAModel:
         """The full offset :math:`c = b + a` of the logistic unit."""
         return self.b + self.a
 
-    def logit(self, X) -> np.ndarray:
+    def logit(self, X: npt.ArrayLike) -> npt.NDArray[np.float64]:
         r""":math:`w^\top x + b + a` for every row of ``X``, shape (N,)."""
         X = as_matrix(X, "X", n_cols=self.w.shape[0])
         return X @ self.w + self.intercept
 
-    def posterior(self, X) -> np.ndarray:
+    def posterior(self, X: npt.ArrayLike) -> npt.NDArray[np.float64]:
         r""":math:`p(y = 1 \mid x)` for every row of ``X``, shape (N,)."""
         return sigmoid(self.logit(X))
 
@@ -124,7 +125,8 @@ def _check_prior(prior1):
     return check_probability(prior1, "prior1")
 
 
-def lda_closed_form(mu0, mu1, cov, prior1=0.5) -> LDAModel:
+def lda_closed_form(mu0: npt.ArrayLike, mu1: npt.ArrayLike, cov: npt.ArrayLike,
+                    prior1: float = 0.5) -> LDAModel:
     r"""The closed-form LDA posterior of Louppe's lecture 2 :cite:p:`louppe2023lecture2`.
 
     .. math::
@@ -176,7 +178,9 @@ def _density(X, mu, cov, mu_name, cov_name):
     return np.exp(-0.5 * quad) / norm
 
 
-def bayes_posterior(X, mu0, mu1, cov0, cov1=None, prior1=0.5) -> np.ndarray:
+def bayes_posterior(X: npt.ArrayLike, mu0: npt.ArrayLike, mu1: npt.ArrayLike, cov0: npt.ArrayLike,
+                    cov1: npt.ArrayLike | None = None,
+                    prior1: float = 0.5) -> npt.NDArray[np.float64]:
     r"""Bayes' rule evaluated directly: :math:`\dfrac{p(x\mid 1)\pi_1}{p(x\mid 0)\pi_0 +
     p(x\mid 1)\pi_1}` with Gaussian class densities, shape (N,).
 
@@ -194,7 +198,7 @@ def bayes_posterior(X, mu0, mu1, cov0, cov1=None, prior1=0.5) -> np.ndarray:
     return p1 / (p0 + p1)
 
 
-def lda_fit(X, y) -> LDAModel:
+def lda_fit(X: npt.ArrayLike, y: npt.ArrayLike) -> LDAModel:
     r"""LDA from data with plug-in estimates.
 
     :math:`\hat\pi_1 = N_1/N`, :math:`\hat\mu_k = \frac1{N_k}\sum_{y_i = k} x_i`, and the pooled
@@ -220,7 +224,8 @@ def lda_fit(X, y) -> LDAModel:
     return lda_closed_form(mu0, mu1, cov, n1 / n)
 
 
-def logistic_loss(w, b, X, y):
+def logistic_loss(w: npt.ArrayLike, b: float, X: npt.ArrayLike,
+                  y: npt.ArrayLike) -> tuple[float, npt.NDArray[np.float64], float]:
     r"""Mean cross-entropy (negative log-likelihood / N) of the logistic unit, with gradient.
 
     .. math::
@@ -247,7 +252,7 @@ def logistic_loss(w, b, X, y):
     return value, X.T @ g[:, 0], float(g.sum())
 
 
-def predict_proba(w, b, X) -> np.ndarray:
+def predict_proba(w: npt.ArrayLike, b: float, X: npt.ArrayLike) -> npt.NDArray[np.float64]:
     r""":math:`\sigma(w^\top x + b)` for every row of ``X``, shape (N,)."""
     X = as_matrix(X, "X")
     w = as_array(w, "w", ndim=1)
@@ -276,7 +281,8 @@ class LogisticResult:
     loss: np.ndarray
 
 
-def logistic_regression(X, y, *, lr=1.0, steps=2000, w0=None, b0=0.0) -> LogisticResult:
+def logistic_regression(X: npt.ArrayLike, y: npt.ArrayLike, *, lr: float = 1.0, steps: int = 2000,
+                        w0: npt.ArrayLike | None = None, b0: float = 0.0) -> LogisticResult:
     r"""Logistic regression by full-batch gradient descent on the mean cross-entropy.
 
     Iterates :math:`(w, b) \leftarrow (w, b) - \gamma\nabla\mathcal L(w, b)` with
@@ -316,8 +322,10 @@ def logistic_regression(X, y, *, lr=1.0, steps=2000, w0=None, b0=0.0) -> Logisti
     return LogisticResult(path[-1, :d].copy(), float(path[-1, d]), path, loss)
 
 
-def contaminated_classes(n, rng, mu0, mu1, cov, *, prior1=0.5, frac=0.1, shift=(6.0, -6.0),
-                         spread=0.5):
+def contaminated_classes(
+    n: int, rng: np.random.Generator, mu0: npt.ArrayLike, mu1: npt.ArrayLike, cov: npt.ArrayLike, *,
+    prior1: float = 0.5, frac: float = 0.1, shift: npt.ArrayLike = (6.0, -6.0), spread: float = 0.5,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     r"""Gaussian classes with a shared covariance, except that a fraction of class 1 is
     moved far away: the LDA assumption fails (chapter 2).
 

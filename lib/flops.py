@@ -11,8 +11,10 @@ benchmarks and the chapter's timing cell (timings are printed, never asserted).
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from . import losses as _losses
 from ._validate import (
@@ -21,6 +23,8 @@ from ._validate import (
     check_model,
     check_positive_int,
 )
+from .losses import LossLike
+from .mlp import MLP
 
 __all__ = [
     "chain_product",
@@ -45,7 +49,8 @@ def _check_shapes(shapes, name="shapes"):
     return shapes
 
 
-def chain_product(matrices, order="left") -> np.ndarray:
+def chain_product(matrices: Sequence[npt.ArrayLike],
+                  order: str = "left") -> npt.NDArray[np.float64]:
     """The product :math:`A_1 A_2 \\cdots A_K`, accumulated from the left or from the right."""
     if isinstance(matrices, (str, bytes)) or not hasattr(matrices, "__iter__"):
         raise TypeError(f"matrices must be a list of 2-D arrays, got {type(matrices).__name__}")
@@ -64,7 +69,7 @@ def chain_product(matrices, order="left") -> np.ndarray:
     return out
 
 
-def chain_flops(shapes, order="left") -> int:
+def chain_flops(shapes: Sequence[tuple[int, int]], order: str = "left") -> int:
     r"""Flops of the chain product :math:`A_1\cdots A_K` with ``shapes[k] = A_k.shape``.
 
     A product of an :math:`a\times b` and a :math:`b\times c` matrix costs :math:`2abc` flops
@@ -104,7 +109,8 @@ def _check_residual_layers(residual_layers, n_layers):
     return flags
 
 
-def forward_flops(widths, batch=1, residual_layers=None) -> int:
+def forward_flops(widths: Sequence[int], batch: int = 1,
+                  residual_layers: Sequence[bool] | None = None) -> int:
     r"""Flops of one forward pass of an MLP on ``batch`` examples.
 
     Per layer: :math:`2Nn_{j+1}n_j` for :math:`Z_jW_j^\top`, :math:`Nn_{j+1}` for the bias,
@@ -122,7 +128,8 @@ def forward_flops(widths, batch=1, residual_layers=None) -> int:
     return total
 
 
-def backward_flops(widths, batch=1, residual_layers=None, input_delta=False) -> int:
+def backward_flops(widths: Sequence[int], batch: int = 1,
+                   residual_layers: Sequence[bool] | None = None, input_delta: bool = False) -> int:
     r"""Flops of one backward pass (delta recursion) of an MLP on ``batch`` examples.
 
     Per hidden layer: :math:`Nn_{j+1}` for :math:`\sigma'(V_j)` and :math:`Nn_{j+1}` for the
@@ -145,7 +152,8 @@ def backward_flops(widths, batch=1, residual_layers=None, input_delta=False) -> 
     return total
 
 
-def time_passes(model, theta, X, y, loss="mse", *, repeats=7):
+def time_passes(model: MLP, theta: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike,
+                loss: LossLike = "mse", *, repeats: int = 7) -> dict[str, float]:
     """Median wall-clock seconds of ``model.forward`` and of ``model.backward`` (one batch).
 
     Each repeat times one forward and one backward pass back to back, so their ratio is

@@ -15,11 +15,16 @@ Agreement is measured by the relative error
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ._validate import as_array, as_values, check_callable, check_model, check_positive, check_real
+from .losses import LossLike
+from .mlp import MLP
 
 __all__ = [
     "numerical_gradient",
@@ -37,7 +42,8 @@ class GradientCheckError(AssertionError):
     """Raised when an analytic gradient disagrees with finite differences."""
 
 
-def numerical_gradient(f, theta, eps=1e-6):
+def numerical_gradient(f: Callable[[npt.NDArray[np.float64]], float], theta: npt.ArrayLike,
+                       eps: float = 1e-6) -> npt.NDArray[np.float64]:
     """Centred finite-difference gradient of a scalar function ``f`` at ``theta``.
 
     Parameters
@@ -113,7 +119,7 @@ def _check_blocks(blocks, p):
     return pairs
 
 
-def relative_error(a, b) -> float:
+def relative_error(a: npt.ArrayLike, b: npt.ArrayLike) -> float:
     """:math:`\\|a-b\\| / \\max(\\|a\\|+\\|b\\|, 10^{-300})` (0 when both are zero)."""
     a = as_values(a, "a")
     b = as_values(b, "b")
@@ -144,7 +150,11 @@ class GradCheckReport:
     errors: dict
 
 
-def check_gradient(f, grad, theta, *, names=None, blocks=None, eps=1e-6, tol=DEFAULT_TOL):
+def check_gradient(f: Callable[[npt.NDArray[np.float64]], float],
+                   grad: npt.ArrayLike | Callable[[npt.NDArray[np.float64]], npt.ArrayLike],
+                   theta: npt.ArrayLike, *, names: Sequence[str] | None = None,
+                   blocks: Sequence[tuple[str, slice]] | None = None, eps: float = 1e-6,
+                   tol: float = DEFAULT_TOL) -> GradCheckReport:
     """Compare an analytic gradient with finite differences; raise if they disagree.
 
     Parameters
@@ -208,7 +218,8 @@ def check_gradient(f, grad, theta, *, names=None, blocks=None, eps=1e-6, tol=DEF
     return report
 
 
-def check_model_gradient(model, theta, X, y, loss="mse", **kwargs):
+def check_model_gradient(model: MLP, theta: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike,
+                         loss: LossLike = "mse", **kwargs: Any) -> GradCheckReport:
     """:func:`check_gradient` of ``model.loss`` against ``model.loss_and_grad``."""
     check_model(model)
     theta = model.check_theta(theta)

@@ -25,8 +25,10 @@ explorer can scale any of them.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from ._validate import check_model, check_positive, check_positive_int, check_real, check_rng
+from .mlp import MLP
 
 __all__ = ["SCHEMES", "initialize", "weight_std", "scale_residual_blocks"]
 
@@ -42,7 +44,8 @@ def _check_scheme(scheme):
                          f"{', '.join(SCHEMES)}")
 
 
-def weight_std(scheme, fan_in, fan_out, *, lipschitz=0.5, alpha=1.0):
+def weight_std(scheme: str, fan_in: int, fan_out: int, *, lipschitz: float = 0.5,
+               alpha: float = 1.0) -> float:
     """Standard deviation of the weights of one layer under ``scheme`` (before ``gain``).
 
     For ``"uniform"`` the half-width :math:`k = 1/\\sqrt{n_j}` is returned instead.
@@ -110,7 +113,8 @@ def initialize(model, scheme, rng, *, bias=None, gain=1.0, lipschitz=0.5, alpha=
     return theta
 
 
-def scale_residual_blocks(model, theta, scale):
+def scale_residual_blocks(model: MLP, theta: npt.ArrayLike,
+                          scale: float) -> npt.NDArray[np.float64]:
     r"""A copy of ``theta`` with every residual block scaled: :math:`W_j, b_j \to sW_j, sb_j`.
 
     The blocks are the square hidden layers (:attr:`lib.mlp.MLP.square_layers`), the layers

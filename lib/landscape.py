@@ -28,6 +28,7 @@ This module looks at :math:`f` and the :math:`f_i` around a trained :math:`\thet
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from . import losses as _losses
 from ._validate import (
@@ -37,6 +38,8 @@ from ._validate import (
     check_positive_int,
     check_rng,
 )
+from .losses import LossLike
+from .mlp import MLP
 from .stacked import predict_many
 
 __all__ = [
@@ -99,7 +102,9 @@ def batched_loss(model, thetas, X, y, loss="mse", reduction="sum"):
     return total / n if reduction == "mean" else total
 
 
-def random_directions(model, theta, rng, *, normalization="filter"):
+def random_directions(
+    model: MLP, theta: npt.ArrayLike, rng: np.random.Generator, *, normalization: str = "filter",
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     r"""Two random directions :math:`\theta_1, \theta_2` in parameter space.
 
     Entries are drawn from :math:`\mathcal N(0,1)`. With ``normalization="filter"`` each row
@@ -133,8 +138,10 @@ def random_directions(model, theta, rng, *, normalization="filter"):
     return dirs[0], dirs[1]
 
 
-def loss_slice(model, theta, X, y, d1, d2, t1, t2, *, loss="mse", reduction="sum",
-               chunk=4096):
+def loss_slice(model: MLP, theta: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike,
+               d1: npt.ArrayLike, d2: npt.ArrayLike, t1: npt.ArrayLike, t2: npt.ArrayLike, *,
+               loss: LossLike = "mse", reduction: str = "sum",
+               chunk: int = 4096) -> npt.NDArray[np.float64]:
     r"""The loss on a 2-D slice of parameter space (chapters 6 and 10).
 
     .. math::
@@ -179,7 +186,8 @@ def per_example_losses(model, theta, X, y, loss="mse"):
     return _losses.get(loss)(model.predict(theta, X), y, reduction="none")[0]
 
 
-def per_example_gradients(model, theta, X, y, loss="mse"):
+def per_example_gradients(model: MLP, theta: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike,
+                          loss: LossLike = "mse") -> npt.NDArray[np.float64]:
     r"""All per-example gradients :math:`\nabla f_i(\theta)`, shape (N, p).
 
     :meth:`lib.mlp.MLP.per_example_gradients` (one vectorised backward pass; row i is
@@ -221,8 +229,10 @@ def hessian_vector_product(model, theta, X, y, v, *, loss="mse", eps=1e-5):
     return (gp - gm) / (2 * eps)
 
 
-def top_hessian_eigenvalue(model, theta, X, y, rng, *, loss="mse", iters=100, eps=1e-5,
-                           tol=1e-8):
+def top_hessian_eigenvalue(model: MLP, theta: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike,
+                           rng: np.random.Generator, *, loss: LossLike = "mse", iters: int = 100,
+                           eps: float = 1e-5,
+                           tol: float = 1e-8) -> tuple[float, npt.NDArray[np.float64]]:
     r"""Largest-magnitude eigenvalue of :math:`\nabla^2 f(\theta)` by power iteration.
 
     Iterates :math:`u \leftarrow Hu/\|Hu\|` with :func:`hessian_vector_product` from a random
@@ -255,8 +265,10 @@ def top_hessian_eigenvalue(model, theta, X, y, rng, *, loss="mse", iters=100, ep
     return lam, u
 
 
-def perturbed_loss_increase(model, theta, X, y, radius, rng, *, n_directions=200,
-                            loss="mse", reduction="mean"):
+def perturbed_loss_increase(model: MLP, theta: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike,
+                            radius: float, rng: np.random.Generator, *, n_directions: int = 200,
+                            loss: LossLike = "mse",
+                            reduction: str = "mean") -> npt.NDArray[np.float64]:
     r"""Loss increase :math:`f(\theta+\delta) - f(\theta)` for random :math:`\|\delta\|=r`.
 
     The :math:`\delta` are drawn uniformly on the sphere of radius ``radius`` in

@@ -20,8 +20,10 @@ activations (ReLU, LeakyReLU, tanh) this is the lecture's :math:`L = \|W_n\|_2\c
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from ._validate import as_array, check_model
+from .mlp import MLP
 
 __all__ = ["spectral_norms", "layer_factors", "lipschitz_bound", "empirical_ratios",
            "weight_norm"]
@@ -44,7 +46,7 @@ def layer_factors(model, theta):
     return np.where(np.array(model.residual_layers), 1.0 + plain, plain)
 
 
-def lipschitz_bound(model, theta):
+def lipschitz_bound(model: MLP, theta: npt.ArrayLike) -> float:
     r"""The Lipschitz constant :math:`L = \prod_j c_j` of :math:`x\mapsto m(x;\theta)`.
 
     Parameters
@@ -60,7 +62,8 @@ def lipschitz_bound(model, theta):
     return float(np.prod(layer_factors(model, theta)))
 
 
-def empirical_ratios(model, theta, X1, X2):
+def empirical_ratios(model: MLP, theta: npt.ArrayLike, X1: npt.ArrayLike,
+                     X2: npt.ArrayLike) -> npt.NDArray[np.float64]:
     r"""Observed ratios :math:`\|m(x_1)-m(x_2)\|_2/\|x_1-x_2\|_2` for pairs of inputs.
 
     Parameters

@@ -18,7 +18,11 @@ with the maximum subtracted, so logits of size :math:`10^4` give finite values.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 from ._validate import as_array, check_labels, check_positive
 from .activations import _exp_nonpos, sigmoid, softplus
@@ -64,7 +68,8 @@ def _targets_like(y, u, name="y"):
     return arr
 
 
-def mse(u, y, reduction="mean"):
+def mse(u: npt.ArrayLike, y: npt.ArrayLike,
+        reduction: str = "mean") -> tuple[float | npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     r"""Half squared error :math:`L(u,y) = \tfrac12\|u-y\|_2^2` (Gaussian likelihood).
 
     Parameters
@@ -86,7 +91,9 @@ def mse(u, y, reduction="mean"):
     return _reduce(0.5 * np.sum(r * r, axis=1), r, reduction)
 
 
-def binary_logistic(u, y, reduction="mean"):
+def binary_logistic(
+    u: npt.ArrayLike, y: npt.ArrayLike, reduction: str = "mean",
+) -> tuple[float | npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     r"""Binary cross-entropy from a logit, labels :math:`y\in\{0,1\}` (chapter 2).
 
     :math:`L(u,y) = -y\log\sigma(u) - (1-y)\log(1-\sigma(u)) = \log(1+e^u) - y u`,
@@ -125,7 +132,7 @@ def log_softmax(u):
     return shifted - np.log1p(np.sum(e, axis=1, keepdims=True))
 
 
-def softmax(u):
+def softmax(u: npt.ArrayLike) -> npt.NDArray[np.float64]:
     r"""Row-wise softmax :math:`e^{u_i}/\sum_j e^{u_j}`, shape (N, k) (chapter 3)."""
     u = _outputs(u)
     shifted = u - u.max(axis=1, keepdims=True)
@@ -133,7 +140,9 @@ def softmax(u):
     return e / e.sum(axis=1, keepdims=True)
 
 
-def softmax_cross_entropy(u, y, reduction="mean"):
+def softmax_cross_entropy(
+    u: npt.ArrayLike, y: npt.ArrayLike, reduction: str = "mean",
+) -> tuple[float | npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     r"""Multiclass logistic loss (softmax + cross-entropy) from logits (chapter 3).
 
     :math:`L(u, y) = -\log\frac{e^{u_y}}{\sum_j e^{u_j}} = \log\sum_j e^{u_j} - u_y`, with
@@ -161,7 +170,9 @@ def softmax_cross_entropy(u, y, reduction="mean"):
     return _reduce(per, grad, reduction)
 
 
-def hinge(u, y, reduction="mean"):
+def hinge(
+    u: npt.ArrayLike, y: npt.ArrayLike, reduction: str = "mean",
+) -> tuple[float | npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     r"""Hinge loss :math:`\max(0, 1 - y u)` with labels :math:`y \in \{-1, +1\}` (SVM).
 
     The (sub)gradient is :math:`-y` where :math:`yu<1` and 0 elsewhere.
@@ -175,7 +186,9 @@ def hinge(u, y, reduction="mean"):
     return _reduce(np.where(active, margin, 0.0)[:, 0], np.where(active, -y, 0.0), reduction)
 
 
-def huber(u, y, delta=1.0, reduction="mean"):
+def huber(
+    u: npt.ArrayLike, y: npt.ArrayLike, delta: float = 1.0, reduction: str = "mean",
+) -> tuple[float | npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     r"""Huber loss, summed over outputs: :math:`\tfrac12 r^2` for :math:`|r|\le\delta`,
     :math:`\delta(|r| - \tfrac12\delta)` beyond, with :math:`r = u - y`.
 
@@ -190,7 +203,8 @@ def huber(u, y, delta=1.0, reduction="mean"):
     return _reduce(per, np.clip(r, -delta, delta), reduction)
 
 
-def l1(u, y, reduction="mean"):
+def l1(u: npt.ArrayLike, y: npt.ArrayLike,
+       reduction: str = "mean") -> tuple[float | npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     r"""1-norm loss :math:`\|u - y\|_1`; gradient :math:`\mathrm{sign}(u-y)` (0 at a tie)."""
     u = _outputs(u)
     y = _targets_like(y, u)
@@ -200,6 +214,10 @@ def l1(u, y, reduction="mean"):
 
 #: Names accepted by :func:`get`.
 NAMES = ("mse", "logistic", "cross_entropy", "hinge", "huber", "l1")
+#: A loss as this module defines it: ``loss(u, y) -> (value, dL/du)`` (a type alias).
+LossFn = Callable[..., tuple[Any, npt.NDArray[np.float64]]]
+#: A name of :data:`NAMES` or a loss function (a type alias of the signatures).
+LossLike = str | LossFn
 _TABLE = {
     "mse": mse,
     "logistic": binary_logistic,
@@ -210,7 +228,7 @@ _TABLE = {
 }
 
 
-def get(name):
+def get(name: LossLike) -> LossFn:
     """Look up a loss by name (one of :data:`NAMES`); a callable is returned unchanged."""
     if callable(name):
         return name

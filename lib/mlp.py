@@ -45,13 +45,17 @@ one (``tests/test_mlp.py::test_every_engine_matches_the_reference``):
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from . import activations as _act
 from . import losses as _losses
 from ._validate import as_array, check_bool, check_finite, check_int
+from .activations import ActivationLike
+from .losses import LossLike
 
 __all__ = ["MLP", "ForwardPass"]
 
@@ -119,7 +123,8 @@ class MLP:
         :math:`p = \sum_j n_{j+1}(n_j + 1)`.
     """
 
-    def __init__(self, widths, activation="relu", *, residual=False, alpha=None):
+    def __init__(self, widths: Sequence[int], activation: ActivationLike = "relu", *,
+                 residual: bool = False, alpha: float | None = None) -> None:
         if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__"):
             raise TypeError(f"widths must be a sequence of positive ints, got {widths!r}")
         if len(widths) < 2:
@@ -178,7 +183,9 @@ class MLP:
             )
         return arr
 
-    def layers(self, theta):
+    def layers(
+        self, theta: npt.NDArray[np.float64],
+    ) -> list[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]:
         """Views ``[(W_1, b_1), ..., (W_n, b_n)]`` into ``theta``; ``W_j`` has shape
         ``(n_{j+1}, n_j)``. Writing into a view writes into ``theta``."""
         if not isinstance(theta, np.ndarray) or theta.shape != (self.num_params,):
@@ -188,7 +195,8 @@ class MLP:
             for (a, b, c), shape in zip(self.offsets, self.shapes, strict=True)
         ]
 
-    def flatten(self, layers) -> np.ndarray:
+    def flatten(self,
+                layers: Sequence[tuple[npt.ArrayLike, npt.ArrayLike]]) -> npt.NDArray[np.float64]:
         """Inverse of :meth:`layers`: concatenate ``[(W_j, b_j)]`` into a new ``theta``."""
         if len(layers) != self.n_layers:
             raise ValueError(f"layers must hold {self.n_layers} (W, b) pairs, got {len(layers)}")
@@ -204,7 +212,9 @@ class MLP:
             parts += [W.ravel(), b]
         return np.concatenate(parts)
 
-    def unflatten(self, theta):
+    def unflatten(
+        self, theta: npt.ArrayLike,
+    ) -> list[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]:
         """Copies ``[(W_j, b_j)]`` of a flat vector (use :meth:`layers` for views)."""
         return [(W.copy(), b.copy()) for W, b in self.layers(self.check_theta(theta))]
 
@@ -219,11 +229,12 @@ class MLP:
                 return f"b_{j + 1}[{index - b}]"
         raise AssertionError("unreachable: index was checked against num_params")
 
-    def param_names(self):
+    def param_names(self) -> list[str]:
         """Names of all p entries of ``theta`` (see :meth:`param_name`)."""
         return [self.param_name(i) for i in range(self.num_params)]
 
-    def init(self, rng, scheme="normal", **kwargs) -> np.ndarray:
+    def init(self, rng: np.random.Generator, scheme: str = "normal",
+             **kwargs: float) -> npt.NDArray[np.float64]:
         """Draw an initial ``theta`` with :func:`lib.init.initialize` (scheme name, rng)."""
         from .init import initialize
 
@@ -261,7 +272,7 @@ class MLP:
                 z.append(self.activations[j].f(vj))  # z_{j+1} = sigma(v_j)
         return ForwardPass(z=z, v=v)
 
-    def forward(self, theta, X) -> ForwardPass:
+    def forward(self, theta: npt.ArrayLike, X: npt.ArrayLike) -> ForwardPass:
         """Forward pass keeping every :math:`z_j` and :math:`v_j` (see :class:`ForwardPass`).
 
         Parameters
@@ -271,7 +282,7 @@ class MLP:
         """
         return self._forward(self.layers(self.check_theta(theta)), self.check_X(X))
 
-    def predict(self, theta, X) -> np.ndarray:
+    def predict(self, theta: npt.ArrayLike, X: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """:math:`m(x;\\theta)` for every row of ``X``: shape (N, n_{n+1})."""
         return self.forward(theta, X).output
 
@@ -307,7 +318,10 @@ class MLP:
                     deltas.append(delta)
         return grad
 
-    def backward(self, theta, fp: ForwardPass, delta_out, return_deltas=False):
+    def backward(
+        self, theta: npt.ArrayLike, fp: ForwardPass, delta_out: npt.ArrayLike,
+        return_deltas: bool = False,
+    ) -> npt.NDArray[np.float64] | tuple[npt.NDArray[np.float64], list[npt.NDArray[np.float64]]]:
         """Backward pass: the gradient of :math:`L` with respect to ``theta``.
 
         Parameters
@@ -343,11 +357,13 @@ class MLP:
             return grad, deltas[::-1]
         return grad
 
-    def loss(self, theta, X, y, loss="mse") -> float:
+    def loss(self, theta: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike,
+             loss: LossLike = "mse") -> float:
         """Mean training loss :math:`\\frac1N\\sum_i L(m(x_i;\\theta), y_i)`."""
         return _losses.get(loss)(self.predict(theta, X), y)[0]
 
-    def loss_and_grad(self, theta, X, y, loss="mse"):
+    def loss_and_grad(self, theta: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike,
+                      loss: LossLike = "mse") -> tuple[float, npt.NDArray[np.float64]]:
         """``(value, grad)`` of the mean loss: forward, loss, backward in one call."""
         theta = self.check_theta(theta)
         fp = self._forward(self.layers(theta), self.check_X(X))
@@ -357,7 +373,8 @@ class MLP:
         check_finite(grad, "gradient (the loss or the weights are too large)")
         return value, grad
 
-    def per_example_gradients(self, theta, X, y, loss="mse") -> np.ndarray:
+    def per_example_gradients(self, theta: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike,
+                              loss: LossLike = "mse") -> npt.NDArray[np.float64]:
         r"""All per-example gradients :math:`\nabla f_i(\theta)` in one backward pass (ch. 4, 10).
 
         The delta recursion runs on the whole batch, but the last step keeps one outer
@@ -390,7 +407,7 @@ class MLP:
         return self._backward(self.layers(theta), fp, delta,
                               np.empty((delta.shape[0], self.num_params)))
 
-    def output_jacobian(self, theta, X) -> np.ndarray:
+    def output_jacobian(self, theta: npt.ArrayLike, X: npt.ArrayLike) -> npt.NDArray[np.float64]:
         r"""Jacobian of a scalar-output network: row i is :math:`\nabla_\theta m(x_i;\theta)`.
 
         The backward pass of :meth:`per_example_gradients` started from

@@ -23,9 +23,11 @@ An :class:`Objective` evaluates ``f`` and ``grad`` on arrays of points of shape 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from ._validate import (
     as_array,
@@ -126,7 +128,7 @@ def newton_stationary_point(grad, hess, x0, *, tol=1e-13, max_iter=100):
     raise RuntimeError(f"Newton's method did not converge from x0 = {x0}")
 
 
-def wavy_parabola():
+def wavy_parabola() -> Objective:
     r"""Chapter 4's 1-D example :math:`f(x) = x^2/10 + \sin x`.
 
     :math:`f'(x) = x/5 + \cos x` and :math:`f''(x) = 1/5 - \sin x`, so :math:`f'` is
@@ -157,7 +159,8 @@ def wavy_parabola():
                      ((-8.0, 9.0),))
 
 
-def quadratic(A, b=None, *, bounds=None):
+def quadratic(A: npt.ArrayLike, b: npt.ArrayLike | None = None, *,
+              bounds: Sequence[tuple[float, float]] | None = None) -> Objective:
     r"""The quadratic :math:`f(x) = \tfrac12 x^\top A x - b^\top x` with :math:`A` symmetric
     positive definite (chapter 4).
 
@@ -219,7 +222,10 @@ def _check_bounds(bounds, d):
     return tuple(pairs)
 
 
-def first_order_model(f, grad, theta0, gamma):
+def first_order_model(f: Callable[[npt.NDArray[np.float64]], float],
+                      grad: Callable[[npt.NDArray[np.float64]], npt.ArrayLike],
+                      theta0: npt.ArrayLike,
+                      gamma: float) -> Callable[[npt.ArrayLike], npt.NDArray[np.float64]]:
     r"""The model :math:`\hat f(\epsilon;\theta_0) = f(\theta_0) + \epsilon^\top\nabla
     f(\theta_0) + \|\epsilon\|^2/(2\gamma)` whose minimiser is the gradient step.
 
@@ -250,7 +256,8 @@ def first_order_model(f, grad, theta0, gamma):
     return model
 
 
-def descent_bound(value, grad_norm, gamma, smoothness):
+def descent_bound(value: npt.ArrayLike, grad_norm: npt.ArrayLike, gamma: float,
+                  smoothness: float) -> npt.NDArray[np.float64]:
     r"""Right-hand side of the descent lemma,
     :math:`f(\theta) - \gamma\big(1 - \tfrac{L\gamma}{2}\big)\|\nabla f(\theta)\|^2`, an upper
     bound on :math:`f(\theta - \gamma\nabla f(\theta))` when :math:`\nabla f` is
@@ -273,7 +280,7 @@ def descent_bound(value, grad_norm, gamma, smoothness):
     return as_array(value, "value") - gamma * (1 - smoothness * gamma / 2) * g * g
 
 
-def critical_step(A):
+def critical_step(A: npt.ArrayLike) -> float:
     r""":math:`2/\lambda_{\max}(A)`: gradient descent on :math:`\tfrac12 x^\top A x - b^\top x`
     converges from every start iff :math:`0 < \gamma < 2/\lambda_{\max}(A)`."""
     A = _symmetric(A)
@@ -292,7 +299,8 @@ def _symmetric(A):
     return A
 
 
-def quadratic_iterates(A, b, x0, gamma, steps):
+def quadratic_iterates(A: npt.ArrayLike, b: npt.ArrayLike, x0: npt.ArrayLike, gamma: float,
+                       steps: int) -> npt.NDArray[np.float64]:
     r"""Closed form of gradient descent on a quadratic:
     :math:`x_t = x^\star + (I - \gamma A)^t (x_0 - x^\star)`.
 

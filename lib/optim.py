@@ -31,9 +31,11 @@ descent, minibatch SGD over the fast path, Levenberg-Marquardt) and their one di
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from . import losses as _losses
 from ._validate import (
@@ -46,6 +48,8 @@ from ._validate import (
     check_positive_int,
 )
 from ._workspace import Workspace, augmented_views, from_augmented, to_augmented
+from .losses import LossLike
+from .mlp import MLP
 
 __all__ = ["gradient_descent", "train", "shuffled_batches", "TrainResult", "DivergenceError",
            "DIVERGENCE_FACTOR",
@@ -125,7 +129,8 @@ def shuffled_batches(n, batch_size, rng):
         yield order[start:start + batch_size]
 
 
-def gradient_descent(grad, x0, lr, steps):
+def gradient_descent(grad: Callable[[npt.NDArray[np.float64]], npt.ArrayLike], x0: npt.ArrayLike,
+                     lr: float, steps: int) -> npt.NDArray[np.float64]:
     r"""Plain gradient descent on a function of a vector, keeping the trajectory.
 
     Parameters
@@ -195,8 +200,10 @@ class TrainResult:
     steps: int
 
 
-def train(model, theta0, X, y, *, loss="mse", lr, epochs, batch_size=None, rng=None,
-          record="epoch", weight_decay=0.0, dtype=np.float64):
+def train(model: MLP, theta0: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike, *,
+          loss: LossLike = "mse", lr: float, epochs: int, batch_size: int | None = None,
+          rng: np.random.Generator | None = None, record: str = "epoch", weight_decay: float = 0.0,
+          dtype: npt.DTypeLike = np.float64) -> TrainResult:
     r"""Train ``model`` by gradient descent (full batch) or shuffled-cyclic minibatch SGD.
 
     Parameters
@@ -381,7 +388,8 @@ class LMResult:
     converged: bool
 
 
-def levenberg_marquardt(model, theta0, X, y, *, iters=100, mu=1e-3, tol=1e-20):
+def levenberg_marquardt(model: MLP, theta0: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike, *,
+                        iters: int = 100, mu: float = 1e-3, tol: float = 1e-20) -> LMResult:
     r"""Fit a scalar-output network by Levenberg-Marquardt (damped Gauss-Newton).
 
     With residuals :math:`r = m(X;\theta) - y` and the Jacobian :math:`J` of the outputs

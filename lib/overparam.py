@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import numpy.typing as npt
 
 from ._validate import as_array, check_positive, check_positive_int
 from .optim import DivergenceError, _loss_limit
@@ -26,7 +27,7 @@ __all__ = [
 ]
 
 
-def square_network_widths(p, n):
+def square_network_widths(p: int, n: int) -> tuple[int, ...]:
     r"""Widths of the lecture's example: input dimension p, n layers of width p, scalar output.
 
     ``(p, p, ..., p, 1)``: n square :math:`p\times p` layers followed by the small output map
@@ -37,7 +38,7 @@ def square_network_widths(p, n):
     return (p,) * (n + 1) + (1,)
 
 
-def weights_per_sample(p, n, n_samples=None):
+def weights_per_sample(p: int, n: int, n_samples: int | None = None) -> float:
     r"""Exact ratio #parameters / #samples for :func:`square_network_widths` and
     :math:`N = p^2` samples (or ``n_samples``). The lecture's approximation is n.
 
@@ -54,7 +55,9 @@ def weights_per_sample(p, n, n_samples=None):
     return count / n_samples
 
 
-def min_norm_least_squares_gd(A, b, *, lr=None, steps=10_000, x0=None):
+def min_norm_least_squares_gd(A: npt.ArrayLike, b: npt.ArrayLike, *, lr: float | None = None,
+                              steps: int = 10_000,
+                              x0: npt.ArrayLike | None = None) -> npt.NDArray[np.float64]:
     r"""Gradient descent on :math:`\tfrac12\|Ax - b\|^2` (chapter 10's implicit-bias example).
 
     Every gradient :math:`A^\top(Ax - b)` lies in the row space of A, so from

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from ._validate import (
     as_array,
@@ -23,7 +24,7 @@ from ._validate import (
 __all__ = ["perceptron_predict", "perceptron", "PerceptronResult"]
 
 
-def perceptron_predict(X, w, b):
+def perceptron_predict(X: npt.ArrayLike, w: npt.ArrayLike, b: float) -> npt.NDArray[np.float64]:
     r""":math:`\hat y_i = 1` if :math:`w^\top x_i + b \ge 0` else 0; ``X`` of shape (N, d)."""
     X = as_matrix(X, "X")
     w = as_array(w, "w").reshape(-1)
@@ -58,7 +59,9 @@ class PerceptronResult:
     path: np.ndarray
 
 
-def perceptron(X, y, *, lr=1.0, max_epochs=100, rng=None, w0=None, b0=0.0):
+def perceptron(X: npt.ArrayLike, y: npt.ArrayLike, *, lr: float = 1.0, max_epochs: int = 100,
+               rng: np.random.Generator | None = None, w0: npt.ArrayLike | None = None,
+               b0: float = 0.0) -> PerceptronResult:
     r"""Rosenblatt's learning rule :cite:p:`rosenblatt1958perceptron`.
 
     For each example in turn, :math:`\hat y = \mathrm{step}(w^\top x + b)` and

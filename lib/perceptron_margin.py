@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from ._validate import check_binary_data, check_positive_int
 
@@ -55,7 +56,8 @@ class MaxMarginResult:
     steps: int
 
 
-def max_margin_augmented(X, y, *, max_iter=10_000):
+def max_margin_augmented(X: npt.ArrayLike, y: npt.ArrayLike, *,
+                         max_iter: int = 10_000) -> MaxMarginResult:
     r"""Maximum-margin separator of ``(X, y)`` in augmented space, exactly.
 
     Solves :math:`\min \tfrac12\lVert \tilde w\rVert^2` subject to :math:`Z\tilde w \ge 1`

@@ -21,15 +21,19 @@ Shapes follow :mod:`lib.mlp`: ``X`` is ``(N, n_1)``; ``W_j`` is ``(n_{j+1}, n_j)
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from ._validate import as_array, check_model, check_real
+from .mlp import MLP
 
 __all__ = ["affine_collapse", "kinks_1d", "piece_slopes", "PIECEWISE_AFFINE"]
 
 PIECEWISE_AFFINE = ("relu", "leaky_relu", "identity")
 
 
-def affine_collapse(model, theta):
+def affine_collapse(
+    model: MLP, theta: npt.ArrayLike,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     r"""The single affine map :math:`x \mapsto Wx + b` of a network with identity activations.
 
     Parameters
@@ -76,7 +80,9 @@ def _check_scalar_model(model):
         )
 
 
-def kinks_1d(model, theta, lo, hi, *, return_units=False):
+def kinks_1d(
+    model: MLP, theta: npt.ArrayLike, lo: float, hi: float, *, return_units: bool = False,
+) -> npt.NDArray[np.float64] | tuple[npt.NDArray[np.float64], list[tuple[int, int]]]:
     r"""All points in :math:`(lo, hi)` where a hidden pre-activation of a scalar
     (Leaky)ReLU network changes sign: the only places where :math:`m(\cdot;\theta)` can bend.
 
@@ -130,7 +136,8 @@ def kinks_1d(model, theta, lo, hi, *, return_units=False):
     return kinks
 
 
-def piece_slopes(model, theta, breakpoints):
+def piece_slopes(model: MLP, theta: npt.ArrayLike,
+                 breakpoints: npt.ArrayLike) -> npt.NDArray[np.float64]:
     r"""Slopes of :math:`m(\cdot;\theta)` on the pieces between sorted ``breakpoints``.
 
     On each :math:`[t_k, t_{k+1}]` the network is affine (if the interior holds no kink), so

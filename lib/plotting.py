@@ -9,9 +9,15 @@ The module is over 400 lines because it holds every kind of figure the book draw
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+import numpy.typing as npt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from ._validate import (
     as_values,
@@ -21,12 +27,13 @@ from ._validate import (
     check_real,
     check_spd,
 )
+from .autodiff import ScalarGraph
 
 # Okabe-Ito palette: distinguishable with the common forms of colour blindness.
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 
 
-def use_book_style():
+def use_book_style() -> None:
     """Set the book's matplotlib defaults (call once at the top of a chapter)."""
     mpl.rcParams.update({
         "figure.figsize": (6.4, 4.0),
@@ -46,7 +53,8 @@ def use_book_style():
     })
 
 
-def new_figure(ncols=1, nrows=1, *, width=None, height=None, **kwargs):
+def new_figure(ncols: int = 1, nrows: int = 1, *, width: float | None = None,
+               height: float | None = None, **kwargs: Any) -> tuple[Figure, Any]:
     """``plt.subplots`` with a size that grows with the number of panels."""
     ncols, nrows = check_positive_int(ncols, "ncols"), check_positive_int(nrows, "nrows")
     width = width or min(4.2 * ncols, 13.0)
@@ -54,7 +62,9 @@ def new_figure(ncols=1, nrows=1, *, width=None, height=None, **kwargs):
     return plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
 
 
-def scatter_classes(ax, X, y, *, labels=("class 0", "class 1"), s=22, alpha=0.85):
+def scatter_classes(ax: Axes, X: npt.ArrayLike, y: npt.ArrayLike, *,
+                    labels: Sequence[str] = ("class 0", "class 1"), s: float = 22,
+                    alpha: float = 0.85) -> Axes:
     """Scatter a 2-D binary data set, one colour and marker per class (labels 0/1)."""
     check_axes(ax)
     X = as_values(X, "X")
@@ -71,7 +81,9 @@ def scatter_classes(ax, X, y, *, labels=("class 0", "class 1"), s=22, alpha=0.85
     return ax
 
 
-def decision_line(ax, w, b, *, xlim=None, ylim=None, shade=True, color="k", label=None, **kw):
+def decision_line(ax: Axes, w: npt.ArrayLike, b: float, *, xlim: tuple[float, float] | None = None,
+                  ylim: tuple[float, float] | None = None, shade: bool = True, color: str = "k",
+                  label: str | None = None, **kw: Any) -> Axes:
     r"""Draw the line :math:`w^\top x + b = 0` in 2-D and optionally shade the side where
     :math:`w^\top x + b \ge 0` (predicted class 1)."""
     check_axes(ax)
@@ -99,8 +111,9 @@ def decision_line(ax, w, b, *, xlim=None, ylim=None, shade=True, color="k", labe
     return ax
 
 
-def loss_curve(ax, values, *, x=None, label=None, log=True, xlabel="epoch",
-               ylabel="training loss", **kw):
+def loss_curve(ax: Axes, values: npt.ArrayLike, *, x: npt.ArrayLike | None = None,
+               label: str | None = None, log: bool = True, xlabel: str = "epoch",
+               ylabel: str = "training loss", **kw: Any) -> Axes:
     """Plot a loss history (log scale by default) against ``x`` (default 0, 1, 2, ...)."""
     check_axes(ax)
     values = as_values(values, "values")
@@ -123,7 +136,9 @@ _NODE_STYLE = {
 }
 
 
-def computational_graph(ax, nodes, edges, *, radius=0.32, fontsize=11):
+def computational_graph(ax: Axes, nodes: Mapping[str, tuple[float, float, str, str]],
+                        edges: Sequence[tuple[str, str]], *, radius: float = 0.32,
+                        fontsize: float = 11) -> Axes:
     """Draw a computational graph.
 
     Parameters
@@ -196,8 +211,9 @@ def gaussian_ellipse(ax, mu, cov, *, nsig=2.0, color="k", **kw):
 
 
 # --- chapter 5: backpropagation ---
-def annotated_graph(ax, graph, values=None, adjoints=None, current=None, *, radius=0.38,
-                    fontsize=11, title=None):
+def annotated_graph(ax: Axes, graph: ScalarGraph, values: Mapping[str, float] | None = None,
+                    adjoints: Mapping[str, float] | None = None, current: str | None = None, *,
+                    radius: float = 0.38, fontsize: float = 11, title: str | None = None) -> Axes:
     r"""Draw a :class:`lib.autodiff.ScalarGraph` with stored values and adjoints (chapter 5).
 
     Inputs are drawn white, operations blue (the output is the last operation). Under each
@@ -234,7 +250,9 @@ def annotated_graph(ax, graph, values=None, adjoints=None, current=None, *, radi
 
 
 # --- chapter 4: gradient descent and SGD ---
-def gd_path_1d(ax, f, path, *, xlim, color=None, label=None, n=400, curve=True, annotate=True):
+def gd_path_1d(ax: Axes, f: Callable[[npt.NDArray[np.float64]], npt.ArrayLike], path: npt.ArrayLike,
+               *, xlim: tuple[float, float], color: str | None = None, label: str | None = None,
+               n: int = 400, curve: bool = True, annotate: bool = True) -> Axes:
     r"""Draw a 1-D function and gradient-descent iterates :math:`x_0, x_1, \dots` on its graph.
 
     Parameters
@@ -269,8 +287,11 @@ def gd_path_1d(ax, f, path, *, xlim, color=None, label=None, n=400, curve=True, 
     return ax
 
 
-def gd_paths_2d(ax, f, paths, *, xlim, ylim, labels=None, colors=None, levels=14, n=160,
-                minimum=None, markers=True):
+def gd_paths_2d(ax: Axes, f: Callable[[npt.NDArray[np.float64]], npt.ArrayLike],
+                paths: Sequence[npt.ArrayLike], *, xlim: tuple[float, float],
+                ylim: tuple[float, float], labels: Sequence[str] | None = None,
+                colors: Sequence[str] | None = None, levels: int | npt.ArrayLike = 14, n: int = 160,
+                minimum: npt.ArrayLike | None = None, markers: bool = True) -> Axes:
     r"""Contours of a 2-parameter function with optimisation trajectories drawn on them.
 
     Parameters
@@ -339,7 +360,9 @@ def excess_error_bars(ax, degrees, app, est, opt, *, total=None, width=0.8):
 
 
 # --- chapter 6: vanishing gradients and activation functions ---
-def activation_curves(ax_value, ax_deriv, names, *, z=None, alpha=None):
+def activation_curves(ax_value: Axes, ax_deriv: Axes, names: Sequence[str], *,
+                      z: npt.ArrayLike | None = None,
+                      alpha: Mapping[str, float] | None = None) -> tuple[Axes, Axes]:
     """Plot activations (left axis) and their derivatives (right axis) from lib.activations.
 
     Parameters
@@ -370,7 +393,9 @@ def activation_curves(ax_value, ax_deriv, names, *, z=None, alpha=None):
     return ax_value, ax_deriv
 
 
-def layer_histograms(ax, arrays, *, bins=80, limit=None, labels=None, cmap="viridis"):
+def layer_histograms(ax: Axes, arrays: Sequence[npt.ArrayLike], *, bins: int = 80,
+                     limit: float | None = None, labels: Sequence[str] | None = None,
+                     cmap: str = "viridis") -> Axes:
     """Normalised histograms of the entries of several arrays, one step curve per layer.
 
     The Glorot and Bengio figure: ``arrays[j]`` holds the gradient entries of layer j+1;
@@ -394,8 +419,9 @@ def layer_histograms(ax, arrays, *, bins=80, limit=None, labels=None, cmap="viri
     return ax
 
 
-def per_layer(ax, values, *, start=1, label=None, log=True, xlabel="layer $j$", ylabel=None,
-              **kw):
+def per_layer(ax: Axes, values: npt.ArrayLike, *, start: int = 1, label: str | None = None,
+              log: bool = True, xlabel: str = "layer $j$", ylabel: str | None = None,
+              **kw: Any) -> Axes:
     r"""Plot one value per layer (norms such as :math:`\|\delta_j\|`, gains) against the layer
     index ``start, start + 1, ...``, with markers (chapters 5, 6 and 9).
 
@@ -420,7 +446,8 @@ def per_layer(ax, values, *, start=1, label=None, log=True, xlabel="layer $j$", 
 
 
 # --- chapter 10: generalization ---
-def loss_contour(ax, t1, t2, F, *, levels=20, log=True, cmap="viridis"):
+def loss_contour(ax: Axes, t1: npt.ArrayLike, t2: npt.ArrayLike, F: npt.ArrayLike, *,
+                 levels: int = 20, log: bool = True, cmap: str = "viridis") -> Axes:
     r"""Filled contours of a loss slice ``F[k, l]`` at :math:`(t_1[l], t_2[k])` (chapter 10).
 
     With ``log=True`` the colours show :math:`\log_{10} F`, so both the basin and the steep
@@ -442,7 +469,9 @@ def loss_contour(ax, t1, t2, F, *, levels=20, log=True, cmap="viridis"):
 
 
 # --- chapter 3: the multi-layer perceptron and its losses ---
-def piecewise_curve(ax, x, y, kinks=(), *, label=None, color=None, kink_color="0.45", **kw):
+def piecewise_curve(ax: Axes, x: npt.ArrayLike, y: npt.ArrayLike, kinks: npt.ArrayLike = (), *,
+                    label: str | None = None, color: str | None = None, kink_color: str = "0.45",
+                    **kw: Any) -> Axes:
     """Plot a 1-D network output and mark its kinks with thin vertical lines (chapter 3).
 
     Parameters
@@ -466,8 +495,10 @@ def piecewise_curve(ax, x, y, kinks=(), *, label=None, color=None, kink_color="0
 
 
 # --- chapter 8: residual networks ---
-def depth_comparison(depths, X, y, xs, curves, *, kind="fit", labels=("plain", "residual"),
-                     title=None):
+def depth_comparison(depths: Sequence[int], X: npt.ArrayLike, y: npt.ArrayLike, xs: npt.ArrayLike,
+                     curves: Mapping[str, Sequence[npt.ArrayLike]], *, kind: str = "fit",
+                     labels: Sequence[str] = ("plain", "residual"),
+                     title: str | None = None) -> tuple[Figure, Any]:
     r"""One panel per depth comparing network variants (chapter 8).
 
     Parameters

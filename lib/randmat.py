@@ -17,7 +17,10 @@ reproduces both tables of the lecture.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+import numpy.typing as npt
 
 from ._validate import as_array, check_positive, check_positive_int, check_real, check_rng
 
@@ -35,7 +38,7 @@ __all__ = [
 LECTURE_SHAPES = ((100, 1), (100, 10), (100, 100), (1000, 1), (1000, 100), (1000, 1000))
 
 
-def singular_values(M) -> np.ndarray:
+def singular_values(M: npt.ArrayLike) -> npt.NDArray[np.float64]:
     r"""Singular values of ``M`` (shape ``(..., n, m)``) in decreasing order, shape
     ``(..., min(n, m))``.
 
@@ -53,13 +56,13 @@ def singular_values(M) -> np.ndarray:
     return np.sqrt(np.maximum(ev, 0.0))
 
 
-def operator_norm(M) -> float:
+def operator_norm(M: npt.ArrayLike) -> float:
     r"""Largest singular value :math:`\|M\|_2 = \max_{\|v\|=1}\|Mv\|_2` of a 2-D array."""
     M = as_array(M, "M", ndim=2)
     return float(np.linalg.norm(M, 2))
 
 
-def singular_value_ratio(M, rtol=1e-10) -> float:
+def singular_value_ratio(M: npt.ArrayLike, rtol: float = 1e-10) -> float:
     r""":math:`\alpha(M)` = mean of the non-zero singular values / largest singular value.
 
     Singular values below ``rtol`` times the largest count as zero. A matrix of rank 1
@@ -74,7 +77,8 @@ def singular_value_ratio(M, rtol=1e-10) -> float:
     return float(nz.mean() / s[0])
 
 
-def scaled_gaussian(fan_in, fan_out, rng, *, lipschitz=0.5, alpha=1.0, size=None):
+def scaled_gaussian(fan_in: int, fan_out: int, rng: np.random.Generator, *, lipschitz: float = 0.5,
+                    alpha: float = 1.0, size: int | None = None) -> npt.NDArray[np.float64]:
     r"""Draw :math:`W\in\mathbb R^{n_{j+1}\times n_j}` with entries
     :math:`\mathcal N\big(0, 1/((\sqrt{n_j}+\sqrt{n_{j+1}})^2 L^2\alpha^2)\big)`.
 
@@ -102,7 +106,8 @@ def scaled_gaussian(fan_in, fan_out, rng, *, lipschitz=0.5, alpha=1.0, size=None
     return std * rng.standard_normal(shape)
 
 
-def gaussian_norms(n, m, rng, draws=10):
+def gaussian_norms(n: int, m: int, rng: np.random.Generator,
+                   draws: int = 10) -> npt.NDArray[np.float64]:
     r"""Operator norms of ``draws`` matrices :math:`M\in\mathbb R^{n\times m}` with i.i.d.
     :math:`\mathcal N(0,1)` entries, shape ``(draws,)``. Compare with :math:`\sqrt n+\sqrt m`.
     """
@@ -113,7 +118,10 @@ def gaussian_norms(n, m, rng, draws=10):
     return np.array([singular_values(rng.standard_normal((n, m)))[0] for _ in range(draws)])
 
 
-def lecture_tables(rng, shapes=LECTURE_SHAPES, draws=10, *, lipschitz=0.5):
+def lecture_tables(
+    rng: np.random.Generator, shapes: Sequence[tuple[int, int]] = LECTURE_SHAPES, draws: int = 10,
+    *, lipschitz: float = 0.5,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     r"""Both tables of the lecture from the same draws.
 
     For every :math:`(n_j, n_{j+1})` in ``shapes`` draw ``draws`` matrices with

@@ -19,7 +19,10 @@ last layer is linear (no activation), as everywhere in ``lib``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+import numpy.typing as npt
 
 from ._validate import as_array
 
@@ -48,7 +51,9 @@ def _check_layers(layers):
     return out
 
 
-def sigmoid_to_tanh(layers):
+def sigmoid_to_tanh(
+    layers: Sequence[tuple[npt.ArrayLike, npt.ArrayLike]],
+) -> list[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]:
     r"""Weights :math:`(C_\ell, d_\ell)` of a tanh network equal to the sigmoid network
     ``layers`` = :math:`[(A_1, b_1), \dots, (A_L, b_L)]` (see the module docstring).
 
@@ -72,7 +77,9 @@ def sigmoid_to_tanh(layers):
     return out
 
 
-def tanh_to_sigmoid(layers):
+def tanh_to_sigmoid(
+    layers: Sequence[tuple[npt.ArrayLike, npt.ArrayLike]],
+) -> list[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]:
     r"""Inverse of :func:`sigmoid_to_tanh`: sigmoid weights :math:`(A_\ell, b_\ell)` equal to
     the tanh network ``layers`` = :math:`[(C_1, d_1), \dots, (C_L, d_L)]`.
 

@@ -37,9 +37,11 @@ and the lecture's decomposition is its expectation over training sets
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from numpy.polynomial import legendre as _leg
 
 from ._validate import as_array, check_callable, check_positive, check_positive_int, check_rng
@@ -63,7 +65,7 @@ def _values_of(f, x):
     return y
 
 
-def legendre_features(x, degree):
+def legendre_features(x: npt.ArrayLike, degree: int) -> npt.NDArray[np.float64]:
     r"""Orthonormal Legendre features :math:`\phi_k(x) = \sqrt{2k+1}\,P_k(x)`, k = 0..degree.
 
     :math:`\mathbb E_{x\sim\mathcal U(-1,1)}[\phi_k(x)\phi_l(x)] = [k = l]`.
@@ -92,7 +94,8 @@ def _quadrature():
     return nodes, weights
 
 
-def best_in_class(f, degree):
+def best_in_class(f: Callable[[npt.NDArray[np.float64]], npt.ArrayLike],
+                  degree: int) -> npt.NDArray[np.float64]:
     r"""Coefficients of :math:`f_{\mathcal F_d}`, the :math:`L^2(\mathcal U(-1,1))` projection of
     ``f`` on polynomials of degree at most ``degree``: :math:`c_k = \mathbb E[f(x)\phi_k(x)]`.
 
@@ -105,7 +108,8 @@ def best_in_class(f, degree):
     return (w * _values_of(f, nodes)) @ legendre_features(nodes, degree)
 
 
-def risk(coef, f, noise):
+def risk(coef: npt.ArrayLike, f: Callable[[npt.NDArray[np.float64]], npt.ArrayLike],
+         noise: float) -> npt.NDArray[np.float64]:
     r"""Exact risk :math:`R = \tfrac12\mathbb E(\sum_k c_k\phi_k(x) - f(x))^2 + s^2/2`.
 
     Parameters
@@ -177,7 +181,9 @@ class ExcessError:
         return self.approx - self.bayes
 
 
-def excess_error_experiment(f, degrees, n_train, noise, steps, rng, *, n_sets=100):
+def excess_error_experiment(f: Callable[[npt.NDArray[np.float64]], npt.ArrayLike],
+                            degrees: Sequence[int], n_train: int, noise: float, steps: int,
+                            rng: np.random.Generator, *, n_sets: int = 100) -> ExcessError:
     r"""Draw ``n_sets`` training sets and compute every risk of the decomposition.
 
     For each training set of size N and each degree d: least squares gives :math:`f_n`;

@@ -26,9 +26,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from . import activations as _act
 from ._validate import as_array, check_real
+from .mlp import MLP
 
 __all__ = ["ChainResult", "scalar_chain", "chain_mlp"]
 
@@ -60,7 +62,8 @@ def _params(weights, biases):
     return w, b
 
 
-def scalar_chain(weights, x, activation="sigmoid", *, biases=None, alpha=1.0) -> ChainResult:
+def scalar_chain(weights: npt.ArrayLike, x: float, activation: str = "sigmoid", *,
+                 biases: npt.ArrayLike | None = None, alpha: float = 1.0) -> ChainResult:
     r"""Evaluate the scalar chain and its derivative in :math:`w_1` by formula (23).
 
     Parameters
@@ -93,7 +96,9 @@ def scalar_chain(weights, x, activation="sigmoid", *, biases=None, alpha=1.0) ->
     return ChainResult(value=alpha * h, grad_w1=grad, pre_activations=u)
 
 
-def chain_mlp(weights, activation="sigmoid", *, biases=None, alpha=1.0):
+def chain_mlp(weights: npt.ArrayLike, activation: str = "sigmoid", *,
+              biases: npt.ArrayLike | None = None,
+              alpha: float = 1.0) -> tuple[MLP, npt.NDArray[np.float64]]:
     r"""The scalar chain as an MLP of widths ``(1, 1, ..., 1)`` and its parameter vector.
 
     Layers :math:`1..L` carry :math:`(w_\ell, b_\ell)` and the activation; the final linear

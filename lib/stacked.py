@@ -50,7 +50,10 @@ reference is tested case by case in ``tests/test_mlp.py`` and ``tests/test_stack
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+import numpy.typing as npt
 
 from . import _workspace
 from . import losses as _losses
@@ -61,6 +64,8 @@ from ._validate import (
     check_positive,
     check_positive_int,
 )
+from .losses import LossLike
+from .mlp import MLP
 from .optim import DivergenceError, _loss_limit, shuffled_batches
 
 __all__ = ["train_many", "predict_many", "loss_many", "residual_mask", "embed", "extract"]
@@ -120,7 +125,9 @@ def residual_mask(model, residual, K):
     return flags.copy()
 
 
-def embed(small, thetas, big, *, residual=None):
+def embed(
+    small: MLP, thetas: npt.ArrayLike, big: MLP, *, residual: npt.ArrayLike | None = None,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_], npt.NDArray[np.bool_], list[int]]:
     r"""Place networks of a shallower architecture inside a deeper one, exactly.
 
     ``big`` must repeat one hidden width of ``small`` more often, e.g. ``small`` with widths
@@ -181,7 +188,8 @@ def embed(small, thetas, big, *, residual=None):
     return out, rb, trainable, layer_map
 
 
-def extract(small, big, thetas_big, layer_map):
+def extract(small: MLP, big: MLP, thetas_big: npt.ArrayLike,
+            layer_map: Sequence[int]) -> npt.NDArray[np.float64]:
     """Inverse of :func:`embed`: the ``small`` parameters, shape (K, p_small)."""
     check_model(small, "small")
     check_model(big, "big")
@@ -398,7 +406,8 @@ def _prepare(model, thetas, X, y, loss):
     return thetas, X, y_arr, loss_fn, is_mse
 
 
-def predict_many(model, thetas, X, *, residual=None):
+def predict_many(model: MLP, thetas: npt.ArrayLike, X: npt.ArrayLike, *,
+                 residual: npt.ArrayLike | None = None) -> npt.NDArray[np.float64]:
     r"""Outputs :math:`m(x;\theta_k)` of all K members.
 
     Parameters
@@ -421,7 +430,9 @@ def predict_many(model, thetas, X, *, residual=None):
     return out.transpose(0, 2, 1).copy()
 
 
-def loss_many(model, thetas, X, y, loss="mse", *, residual=None):
+def loss_many(model: MLP, thetas: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike,
+              loss: LossLike = "mse", *,
+              residual: npt.ArrayLike | None = None) -> npt.NDArray[np.float64]:
     """Mean training loss of every member, shape (K,) (see :func:`predict_many`)."""
     check_model(model)
     thetas, X, y_arr, loss_fn, is_mse = _prepare(model, thetas, X, y, loss)
@@ -432,8 +443,12 @@ def loss_many(model, thetas, X, y, loss="mse", *, residual=None):
     return stack.loss(loss_fn, is_mse, out, y_arr.T if is_mse else y_arr, buf)
 
 
-def train_many(model, thetas, X, y, loss="mse", *, lr, epochs, batch_size=None, rng=None,
-               residual=None, trainable=None, weight_decay=0.0):
+def train_many(
+    model: MLP, thetas: npt.ArrayLike, X: npt.ArrayLike, y: npt.ArrayLike, loss: LossLike = "mse",
+    *, lr: float, epochs: int, batch_size: int | None = None,
+    rng: np.random.Generator | None = None, residual: npt.ArrayLike | None = None,
+    trainable: npt.ArrayLike | None = None, weight_decay: float = 0.0,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     r"""Train K same-shaped networks at once by full-batch GD or shuffled-cyclic SGD.
 
     Each member follows :math:`\theta^{(k)}_{t+1} = \theta^{(k)}_t - \gamma\big(\nabla

@@ -23,10 +23,12 @@ gradient. This module provides
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from . import losses as _losses
 from ._validate import as_array, check_batch_size, check_positive, check_positive_int
 from .landscape import per_example_gradients  # noqa: F401  (chapter 4 uses it from here)
+from .losses import LossLike
 from .optim import DivergenceError, shuffled_batches
 
 __all__ = ["CountingLoss", "linear_loss", "linear_sgd_path"]
@@ -49,7 +51,7 @@ class CountingLoss:
         ``record=None`` are its optimisation steps).
     """
 
-    def __init__(self, loss="mse"):
+    def __init__(self, loss: LossLike = "mse") -> None:
         self._loss = _losses.get(loss)
         self.sizes = []
 
@@ -81,7 +83,8 @@ def _linear_inputs(X, y, theta, theta_name="theta"):
     return X, y
 
 
-def linear_loss(theta, X, y):
+def linear_loss(theta: npt.ArrayLike, X: npt.ArrayLike,
+                y: npt.ArrayLike) -> float | npt.NDArray[np.float64]:
     r"""Half mean squared error of the linear model, :math:`\frac1{2N}\sum_i (w^\top x_i + b -
     y_i)^2`, for many parameter vectors at once (contour plots).
 
@@ -103,7 +106,9 @@ def linear_loss(theta, X, y):
     return float(out) if theta.ndim == 1 else out
 
 
-def linear_sgd_path(X, y, theta0, *, lr, epochs, batch_size=None, rng=None):
+def linear_sgd_path(X: npt.ArrayLike, y: npt.ArrayLike, theta0: npt.ArrayLike, *, lr: float,
+                    epochs: int, batch_size: int | None = None,
+                    rng: np.random.Generator | None = None) -> npt.NDArray[np.float64]:
     r"""Shuffled-cyclic minibatch SGD on the half-MSE of :math:`m(x) = w^\top x + b`, keeping
     every iterate.
 

@@ -1,15 +1,22 @@
 """The files that say what the project is agree with each other and with the code: the license,
-the citation, the changelog, the one version number, and the chapter -> modules -> tests table
-in ``lib/__init__.py``'s docstring."""
+the citation, the changelog, the one version number, the chapter -> modules -> tests table
+in ``lib/__init__.py``'s docstring, the layering rule, and the type hints of every public
+signature a chapter calls."""
 
 from __future__ import annotations
 
 import ast
+import collections
+import importlib
 import importlib.metadata
+import inspect
 import pathlib
 import re
+import types
+import typing
 
 import docutils.core
+import nbformat
 import pytest
 import yaml
 
@@ -192,3 +199,186 @@ def test_below_presentation_lib_imports_neither_plotting_nor_widgets(module):
     roots = {name.split(".")[0] for name in imported}
     assert not roots & PRESENTATION_LIBRARIES, (module, sorted(roots & PRESENTATION_LIBRARIES))
     assert not {f"lib.{p}" for p in PRESENTATION} & imported, module
+
+
+# --- type hints on the signatures the chapters call ----------------------------------------
+#
+# Every public callable of ``lib`` that a chapter calls has type hints on all its parameters
+# and its return, and the hints resolve (as Sphinx's autodoc and a type checker resolve them).
+#
+# The calls are read from the chapters' code cells: the names a cell binds to ``lib`` or one of
+# its modules (``import lib``, ``from lib import data, MLP``, ``from lib import scalar_chain as
+# chain``) and the attribute chains read through them (``data.separable_blobs``,
+# ``lib.optim.train``) give the functions and classes; of a class, the constructor and every
+# public method whose name the chapter calls (``net.forward(...)``), and the same for the
+# classes the chapter's lib modules define (objects that lib functions return, such as a
+# ``ForwardPass``).
+
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+# lib.exercises (the chapters' exercise checkers) is not annotated yet; every other lib
+# module, present or future, is checked.
+EXEMPT = ("lib.exercises",)
+
+
+def _code_cells(path):
+    """The code cells' sources, IPython magics and shell lines removed."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            yield "\n".join(line for line in cell.source.splitlines()
+                            if not line.lstrip().startswith(("%", "!")))
+
+
+def _lib_bindings(trees):
+    """name bound in the chapter -> dotted path in lib it stands for."""
+    bound = {}
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and (
+                    node.module == "lib" or node.module.startswith("lib.")):
+                for alias in node.names:
+                    bound[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name == "lib" or alias.name.startswith("lib."):
+                        bound[alias.asname or "lib"] = alias.name if alias.asname else "lib"
+    return bound
+
+
+def _dotted(node):
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    return [node.id, *reversed(parts)] if isinstance(node, ast.Name) else None
+
+
+def _resolve(path):
+    """The object a dotted path into lib names, and the module that holds it (or None)."""
+    parts = path.split(".")
+    obj = importlib.import_module(parts[0])
+    for i, part in enumerate(parts[1:], start=1):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            obj = importlib.import_module(".".join(parts[:i + 1]))
+        if not isinstance(obj, types.ModuleType):
+            return obj
+    return obj
+
+
+def chapter_calls(path):
+    """The public lib callables a chapter's code uses, as {qualified name: callable}."""
+    trees = [ast.parse(src) for src in _code_cells(path)]
+    bound = _lib_bindings(trees)
+    constructed = set()  # classes a chapter calls (not those it only names, as in `except`)
+    objects, modules, called_methods, called = {}, set(), set(), set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                called.add(id(node.func))
+                if isinstance(node.func, ast.Attribute):
+                    called_methods.add(node.func.attr)
+            if not isinstance(node, (ast.Attribute, ast.Name)):
+                continue
+            chain = _dotted(node)
+            if not chain or chain[0] not in bound:
+                continue
+            obj = _resolve(".".join([bound[chain[0]], *chain[1:]]))
+            if isinstance(obj, types.ModuleType):
+                modules.add(obj)
+            elif (callable(obj) and getattr(obj, "__module__", "").startswith("lib")
+                    and not getattr(obj, "__module__", "").startswith(EXEMPT)):
+                name = f"{obj.__module__}.{obj.__qualname__}"
+                objects[name] = obj
+                if inspect.isclass(obj) and id(node) in called:
+                    constructed.add(name)
+    classes = {name: obj for name, obj in objects.items() if inspect.isclass(obj)}
+    for module in modules:  # public classes whose instances lib functions hand to a chapter
+        for attr, obj in vars(module).items():
+            if (inspect.isclass(obj) and obj.__module__.startswith("lib")
+                    and not attr.startswith("_") and "._" not in obj.__module__):
+                classes[f"{obj.__module__}.{obj.__qualname__}"] = obj
+    calls = {name: obj for name, obj in objects.items() if not inspect.isclass(obj)}
+    for name, cls in classes.items():
+        if name in constructed and "__init__" in vars(cls):
+            calls[f"{name}.__init__"] = vars(cls)["__init__"]
+        for attr, member in vars(cls).items():
+            if attr.startswith("_") or attr not in called_methods:
+                continue
+            func = member.__func__ if isinstance(member, (classmethod, staticmethod)) else member
+            if inspect.isfunction(func):
+                calls[f"{name}.{attr}"] = func
+    return calls
+
+
+def missing_hints(func):
+    """What is unannotated in ``func``'s signature (``self``/``cls`` of a method excepted),
+    or why its hints do not resolve; empty when every hint is there and resolves."""
+    func = inspect.unwrap(func)
+    if inspect.isclass(func):
+        func = func.__init__
+    problems = []
+    params = list(inspect.signature(func).parameters.values())
+    if params and params[0].name in ("self", "cls") and "." in func.__qualname__:
+        params = params[1:]
+    problems += [f"parameter {p.name!r}" for p in params if p.annotation is p.empty]
+    if inspect.signature(func).return_annotation is inspect.Signature.empty:
+        problems.append("the return")
+    if not problems:
+        try:
+            typing.get_type_hints(func)
+        except Exception as exc:  # noqa: BLE001 (any failure to resolve is the finding)
+            problems.append(f"hints do not resolve: {type(exc).__name__}: {exc}")
+    return problems
+
+
+CALLS = collections.defaultdict(list)
+for _chapter in CHAPTERS:
+    for _name, _func in chapter_calls(_chapter).items():
+        CALLS[_name].append((_chapter.stem, _func))
+
+
+def test_the_walk_finds_the_chapters_calls():
+    """The walk sees what the chapters visibly call (a broken walk must not pass vacuously)."""
+    assert len(CHAPTERS) >= 10
+    for expected in ("lib.mlp.MLP.__init__", "lib.mlp.MLP.forward", "lib.optim.train",
+                     "lib.data.separable_blobs", "lib.perceptron.perceptron",
+                     "lib.plotting.new_figure", "lib.scalar_chain.scalar_chain"):
+        assert expected in CALLS, expected
+    assert len(CALLS) > 100
+
+
+def test_the_check_flags_a_missing_hint():
+    def no_return(x: int):
+        return x
+
+    def no_param(x, y: int = 0) -> int:
+        return y
+
+    def unresolved(x: NoSuchName) -> int:  # noqa: F821
+        return 0
+
+    def complete(x: int, *args: float, flag: bool = False, **kw: str) -> int:
+        return x
+
+    class Thing:
+        def __init__(self, a):
+            self.a = a
+
+        def method(self, b: int) -> int:
+            return b
+
+    assert missing_hints(no_return) == ["the return"]
+    assert missing_hints(no_param) == ["parameter 'x'"]
+    assert missing_hints(unresolved)[0].startswith("hints do not resolve: NameError")
+    assert missing_hints(complete) == []
+    assert missing_hints(Thing) == ["parameter 'a'", "the return"]
+    assert missing_hints(Thing.method) == []
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_public_signatures_the_chapters_call_are_annotated(name):
+    chapters = sorted({chapter for chapter, _ in CALLS[name]})
+    problems = missing_hints(CALLS[name][0][1])
+    assert not problems, f"{name} (called in {', '.join(chapters)}) lacks hints: {problems}"

@@ -7,10 +7,13 @@ from __future__ import annotations
 import base64
 import io
 import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import ipywidgets as ipw
 import matplotlib.pyplot as plt
 from IPython.display import HTML, display
+from matplotlib.figure import Figure
 
 from .._validate import (
     check_callable,
@@ -67,7 +70,7 @@ class Explorer(ipw.VBox):
         self.text.value = self._summary(**vals) if self._summary else ""
         self.image.value = figure_png(self._draw(**vals))
 
-    def show(self, static=True):
+    def show(self, static: bool = True) -> None:
         """Display the explorer and, for readers of the static page, a figure of its state."""
         display(self)
         if static:
@@ -90,7 +93,9 @@ def explorer(draw, controls, summary=None, title="") -> Explorer:
 _SWEEP_MARGINS = {"left": 0.08, "right": 0.98, "bottom": 0.16, "top": 0.82, "wspace": 0.3}
 
 
-def jshtml_sweep(draw_frame, values, *, figsize=(6.4, 4.0), interval=400, dpi=100, clear=True):
+def jshtml_sweep(draw_frame: Callable[[Figure, Any], object], values: Iterable[Any], *,
+                 figsize: tuple[float, float] = (6.4, 4.0), interval: int = 400, dpi: float = 100,
+                 clear: bool = True) -> HTML:
     """A kernel-free animation over ``values``: ``draw_frame(fig, value)`` draws one frame.
 
     With ``clear=False`` the figure is not cleared between frames: ``draw_frame`` builds the

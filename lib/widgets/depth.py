@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import ipywidgets as ipw
 import numpy as np
+import numpy.typing as npt
 
 from .._validate import (
     as_array,
@@ -12,7 +15,7 @@ from .._validate import (
     check_real,
 )
 from ..mlp import MLP
-from .core import explorer
+from .core import Explorer, explorer
 
 # --- chapter 7: universal approximation ---
 UA_TARGETS = {
@@ -22,7 +25,7 @@ UA_TARGETS = {
 }
 
 
-def relu_interpolant_explorer(low=-1.0, high=1.0):
+def relu_interpolant_explorer(low: float = -1.0, high: float = 1.0) -> Explorer:
     """Chapter 7: number of units and target -> the ReLU interpolant and its sup error.
 
     The bound :math:`\\frac{h^2}{8}\\max|f''|` is shown for the smooth targets (their
@@ -73,7 +76,9 @@ def relu_interpolant_explorer(low=-1.0, high=1.0):
 
 
 # --- chapter 8: residual networks ---
-def residual_depth_explorer(depths, X, y, xs, fits, losses):
+def residual_depth_explorer(depths: Sequence[int], X: npt.ArrayLike, y: npt.ArrayLike,
+                            xs: npt.ArrayLike, fits: Mapping[str, Sequence[npt.ArrayLike]],
+                            losses: Mapping[str, Sequence[npt.ArrayLike]]) -> Explorer:
     """Chapter 8: pick a depth and a variant; see the trained fit and its training curve.
 
     Parameters
@@ -128,7 +133,8 @@ def residual_depth_explorer(depths, X, y, xs, fits, losses):
 
 
 # --- chapter 9: initialization ---
-def initialization_explorer(X, *, width=100, max_depth=40, seed=0):
+def initialization_explorer(X: npt.ArrayLike, *, width: int = 100, max_depth: int = 40,
+                            seed: int = 0) -> Explorer:
     r"""Chapter 9: per-layer norms :math:`\|z_j\|` and :math:`\|\delta_j\|` at initialization.
 
     Controls: initialization scheme (``lib.init.SCHEMES``), activation, depth (number of

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import ipywidgets as ipw
 import numpy as np
+import numpy.typing as npt
 
 from .._validate import (
     as_array,
@@ -13,11 +16,12 @@ from .._validate import (
     check_spd,
 )
 from ..mlp import MLP
-from .core import explorer, jshtml_sweep
+from ..perceptron import PerceptronResult
+from .core import Explorer, explorer, jshtml_sweep
 
 
 # --------------------------------------------------------------------------- chapter 1
-def perceptron_explorer(X, y, result):
+def perceptron_explorer(X: npt.ArrayLike, y: npt.ArrayLike, result: PerceptronResult) -> Explorer:
     """Chapter 1: move w, b by hand, or step through the perceptron's updates.
 
     Parameters
@@ -73,7 +77,8 @@ def perceptron_explorer(X, y, result):
 
 
 # --- chapter 2: LDA and logistic regression ---
-def lda_explorer(mu0=(-1.0, 0.0), cov=((1.0, 0.3), (0.3, 0.6)), *, lim=4.0):
+def lda_explorer(mu0: npt.ArrayLike = (-1.0, 0.0), cov: npt.ArrayLike = ((1.0, 0.3), (0.3, 0.6)), *,
+                 lim: float = 4.0) -> Explorer:
     r"""Chapter 2: move the class-1 mean and the prior; watch the LDA posterior and boundary.
 
     The posterior :math:`\sigma(w^\top x + b + a)` comes from
@@ -159,7 +164,7 @@ def logistic_gd_frames(X, y, result, steps, *, lda=None):
 
 
 # --- chapter 3: the multi-layer perceptron and its losses ---
-def kinks_explorer(widths=(1, 5, 5, 5, 1, 1), *, lim=3.0):
+def kinks_explorer(widths: Sequence[int] = (1, 5, 5, 5, 1, 1), *, lim: float = 3.0) -> Explorer:
     r"""Chapter 3: a random network of the given widths for several activations; the kinks of
     (Leaky)ReLU networks are marked (:func:`lib.piecewise.kinks_1d`), tanh has none and the
     identity network is a straight line.

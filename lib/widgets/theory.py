@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import ipywidgets as ipw
 import numpy as np
+import numpy.typing as npt
 
-from .core import explorer
+from ..mlp import MLP
+from .core import Explorer, explorer
 
 
 # --- chapter 10: generalization ---
-def landscape_explorer(nets, thetas, X, y):
+def landscape_explorer(nets: Mapping[str, MLP], thetas: Mapping[str, npt.ArrayLike],
+                       X: npt.ArrayLike, y: npt.ArrayLike) -> Explorer:
     """Chapter 10: a loss slice around a trained network, by activation, directions, radius.
 
     Parameters

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import ipywidgets as ipw
 import numpy as np
+import numpy.typing as npt
+from IPython.display import HTML
 
 from .. import losses as _losses
 from .._validate import (
@@ -13,7 +17,8 @@ from .._validate import (
     check_real,
 )
 from ..mlp import MLP
-from .core import explorer, jshtml_sweep
+from ..objectives import Objective
+from .core import Explorer, explorer, jshtml_sweep
 
 
 # --- chapter 4: gradient descent and SGD ---
@@ -40,7 +45,8 @@ def _gd_state(obj, gamma, start, steps):
     return path, outcome
 
 
-def gd_explorer(objectives, *, steps=30, gamma=0.5, start=(6.0, 2.5)):
+def gd_explorer(objectives: Mapping[str, Objective], *, steps: int = 30, gamma: float = 0.5,
+                start: tuple[float, float] = (6.0, 2.5)) -> Explorer:
     """Chapter 4: gradient descent on a 1-D or 2-D test function; move the step and the start.
 
     Parameters
@@ -103,7 +109,10 @@ def gd_explorer(objectives, *, steps=30, gamma=0.5, start=(6.0, 2.5)):
     return explorer(draw, controls, summary, title="Gradient-descent explorer")
 
 
-def gd_iterations_sweep(runs, steps, *, figsize=(11.0, 3.6), interval=500):
+def gd_iterations_sweep(
+    runs: Sequence[tuple[Objective, npt.ArrayLike, tuple[float, float], tuple[float, float], str]],
+    steps: int, *, figsize: tuple[float, float] = (11.0, 3.6), interval: int = 500,
+) -> HTML:
     """Chapter 4: a kernel-free animation of several 1-D gradient-descent runs, one frame per
     iteration t = 0..steps (built on :func:`jshtml_sweep`).
 
@@ -137,7 +146,8 @@ def gd_iterations_sweep(runs, steps, *, figsize=(11.0, 3.6), interval=500):
 
 
 # --- chapter 5: backpropagation ---
-def backprop_explorer(X, y, *, seed=0, width=8, loss="mse"):
+def backprop_explorer(X: npt.ArrayLike, y: npt.ArrayLike, *, seed: int = 0, width: int = 8,
+                      loss: str = "mse") -> Explorer:
     r"""Chapter 5: choose depth, activation, initialization and skip connections; see the
     norms :math:`\|\delta_j\|_2` and :math:`\|\partial L/\partial W_j\|_F` per layer and the
     result of the finite-difference gradient check.
@@ -239,7 +249,7 @@ def graph_backward_explorer(graph, inputs):
 _CH6_ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus"]
 
 
-def chain_explorer(max_depth=30, x=1.0):
+def chain_explorer(max_depth: int = 30, x: float = 1.0) -> Explorer:
     r"""Chapter 6: :math:`|\partial f/\partial w_1|` of the scalar chain against its depth.
 
     Controls: the activation, the common weight :math:`w` of every layer and the depth.
@@ -292,7 +302,8 @@ def chain_explorer(max_depth=30, x=1.0):
     return explorer(draw, controls, summary, title="Scalar chain explorer")
 
 
-def gradient_histogram_explorer(X, y, *, width=100, loss="cross_entropy", seed=0):
+def gradient_histogram_explorer(X: npt.ArrayLike, y: npt.ArrayLike, *, width: int = 100,
+                                loss: str = "cross_entropy", seed: int = 0) -> Explorer:
     """Chapter 6: per-layer histograms of dL/dW_j and their norms for a deep MLP.
 
     Controls: activation, number of hidden layers, initialization scheme and gain. The
