@@ -56,7 +56,8 @@ def test_student_config_is_the_default_one_without_solutions():
     header, sep, body = student.partition(default.splitlines()[0])
     assert sep and sep + body == default + STUDENT_TAIL, \
         "_config_student.yml has drifted from _config.yml (it must be _config.yml plus " \
-        "the two lines of STUDENT_TAIL at its end)"
+        "the two lines of STUDENT_TAIL at its end): `python tests/test_student_edition.py` " \
+        "rewrites it so"
     assert header and all(line.startswith("#") for line in header.splitlines())
     assert COMMAND in header
     import yaml  # installed with jupyter-book
@@ -240,3 +241,17 @@ if os.environ.get("BOOK_STUDENT_TESTS") == "1":
                 missing.append(f"{page}: {label} ({title!r})")
         assert not missing, "exercise statements missing from the student edition:\n" + \
             "\n".join(missing)
+
+
+def write_student_config():
+    """Rewrite _config_student.yml as its header comment + _config.yml + STUDENT_TAIL."""
+    path, default = ROOT / "_config_student.yml", (ROOT / "_config.yml").read_text()
+    header = path.read_text().partition(default.splitlines()[0])[0]
+    assert header and all(line.startswith("#") for line in header.splitlines()), \
+        "_config_student.yml must start with its comment header"
+    path.write_text(header + default + STUDENT_TAIL)
+
+
+if __name__ == "__main__":
+    write_student_config()
+    print("_config_student.yml rewritten from _config.yml")
