@@ -98,6 +98,30 @@ def test_dead_relu_stays_dead_exactly():
     assert losses[-1] > 0.1  # one unit cannot fit |x|
 
 
+def _best_one_unit_fit(x, y):
+    """1/2 MSE of the best c + v ReLU(s (x - k)) over s = +-1 and a fine grid of kinks k."""
+    best = np.inf
+    yc = y - y.mean()
+    for s in [1.0, -1.0]:
+        for k in np.linspace(-2.5, 2.5, 10001):
+            f = np.maximum(s * (x - k), 0.0)
+            fc = f - f.mean()
+            den = fc @ fc
+            rss = yc @ yc - ((fc @ yc) ** 2 / den if den > 0 else 0.0)
+            best = min(best, 0.5 * rss / len(x))
+    return best
+
+
+@pytest.mark.parametrize("k", [16, 20])
+def test_dead_relu_stalls_at_the_best_one_unit_fit(k):
+    """The notebook: 'the loss stalls at the best one-unit fit, 0.11 (... 0.1125)'."""
+    _, losses, _, X = _dead_unit_run("relu", epochs=1000, k=k)
+    oracle = _best_one_unit_fit(X[:, 0], np.abs(X[:, 0]))
+    assert oracle - 1e-3 <= losses[-1] < oracle + 5e-3
+    if k == 16:
+        assert abs(oracle - 0.1125) < 5e-5
+
+
 @pytest.mark.parametrize("k", [16, 20, 22, 24, 26, 28])
 def test_leaky_relu_revives_faster_with_larger_alpha(k):
     """Six data draws: alpha = 0.1 revives within 150 epochs, alpha = 0.01 after 300 to 1000
@@ -242,6 +266,33 @@ def test_period_doubling_of_negative_weight_sigmoid_chains():
         assert w * w * _SIG(p) * (1 - _SIG(p)) * _SIG(q) * (1 - _SIG(q)) < 1
 
 
+def test_gradient_decays_like_a_power_at_w_star():
+    """At w* the multiplier is -1: |df/dw1| ~ L^(-3/2) (plain-numpy orbit and eq. (23)), and
+    the exponential rate tends to 0 as w approaches w* from either side."""
+    t = _bisect(lambda s: s * _SIG(s) - 1, 0.0, 5.0)
+    w_star = -t / _SIG(-t)
+
+    def grads(w, depths):
+        u, prod, out = w, abs(w) * _SIG(w) * (1 - _SIG(w)), {}
+        for depth in range(2, max(depths) + 1):
+            u = w * _SIG(u)
+            prod *= abs(w) * _SIG(u) * (1 - _SIG(u))
+            if depth in depths:
+                out[depth] = prod / abs(w)
+        return out
+
+    g = grads(w_star, (100, 400, 1600))
+    assert abs(np.log(g[400] / g[100]) / np.log(4) + 1.5) < 0.05
+    assert abs(np.log(g[1600] / g[400]) / np.log(4) + 1.5) < 0.02
+    assert abs(abs(float(sc.scalar_chain(np.full(100, w_star), 1.0).grad_w1)) - g[100]) \
+        <= 1e-10 * g[100]
+    rates = []  # per-layer rate between depths 2000 and 4000, for w -> w* from above
+    for dw in [1.0, 0.3, 0.1]:
+        gg = grads(w_star + dw, (2000, 4000))
+        rates.append(np.log(gg[4000] / gg[2000]) / 2000)
+    assert rates[0] < rates[1] < rates[2] < 0 and rates[2] > 0.2 * rates[0]
+
+
 def test_gradient_at_w_minus_8_still_vanishes():
     """The printed 1.2e-05, 4.3e-13, 6.3e-41 (depths 10, 50, 200), from a plain-numpy orbit."""
     for depth, lo, hi in [(10, 1.15e-5, 1.25e-5), (50, 4.25e-13, 4.35e-13),
@@ -302,10 +353,27 @@ def test_glorot_bengio_design_over_seeds(seed):
         out[act] = (np.linalg.norm(grads[0]) / np.linalg.norm(grads[7]), rms[1:9], zs[1:])
     sig_ratio, sig_d, _ = out["sigmoid"]
     relu_ratio, relu_d, relu_z = out["relu"]
-    assert 1e-5 < sig_ratio < 1e-3 and relu_ratio > 0.1
+    assert 10**-4.5 < sig_ratio < 10**-3.5 and relu_ratio > 0.1  # about four orders
     assert np.all(np.diff(sig_d) > 0) and 2.5 < (sig_d[-1] / sig_d[0]) ** (1 / 7) < 4
     assert relu_d.max() / relu_d.min() < 1.5
     assert all(abs(np.mean(z == 0) - 0.5) < 0.1 for z in relu_z)
+    per_input = np.array([np.mean(z == 0, axis=1) for z in relu_z])  # layer x input
+    assert 0.25 < per_input.min() < 0.4 and 0.6 < per_input.max() < 0.75
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_tanh_deltas_shrink_under_standard_uniform_initialization(seed):
+    """Glorot and Bengio's U[-1/sqrt(n), 1/sqrt(n)], zero biases: the tanh network's deltas
+    shrink towards the input by about 50 over seven layers (plain-numpy backward pass)."""
+    rng = np.random.default_rng([6, 10, seed])
+    X, y = rng.standard_normal((256, 100)), rng.integers(0, 10, 256)
+    model = MLP((100,) + (128,) * 8 + (10,), "tanh")
+    r = np.random.default_rng([6, 12, seed])
+    layers = [(r.uniform(-1 / np.sqrt(W.shape[1]), 1 / np.sqrt(W.shape[1]), W.shape),
+               np.zeros(b.shape)) for W, b in model.layers(np.zeros(model.num_params))]
+    _, deltas, _ = _plain_backward(model, model.flatten(layers), X, y, *_NP["tanh"])
+    rms = np.array([np.sqrt(np.mean(np.sum(dj**2, axis=1))) for dj in deltas])[1:9]
+    assert np.all(np.diff(rms) > 0) and 0.01 < rms[0] / rms[-1] < 0.05
 
 
 @pytest.mark.parametrize("seed", range(3))
