@@ -77,7 +77,9 @@ The book as a whole is tested by ``test_notebooks.py`` (every chapter in ``_toc.
 executed in order, no stored error), ``test_build.py`` (the book builds; a raising cell fails
 the strict build), ``test_standalone.py`` (a notebook downloaded on its own says how to get
 ``lib``), ``test_project_files.py`` (license, citation, changelog, version, this table),
-``test_book_pdf_links.py`` (the HTML links the PDF edition only when it was built), and
+``test_book_pdf_links.py`` (the HTML links the PDF edition only when it was built),
+``test_student_edition.py`` (the student edition's configuration; its build shows no
+solution), and
 ``tests/rerun``, ``tests/pdf``, ``tests/browser`` and ``tests/jupyterlab`` (opt-in stages of
 ``.ci/run``).
 
