@@ -1,7 +1,8 @@
 """A chapter notebook downloaded on its own must say how to get `lib`.
 
 Every chapter's first code cell guards `import lib` and raises an ImportError whose message
-tells the reader to `pip install` the book's requirements. These tests run that cell, as
+tells the reader to `pip install` the book's requirements (in the browser, under JupyterLite,
+it installs the book's wheel instead). These tests run that cell, as
 stored in the notebook, in a fresh Python process in which `lib` cannot be imported (a
 meta-path finder refuses it, whatever is installed), from an empty temporary folder; and
 check the other half of the promise: with the requirements installed (`-e .`), `import lib`
@@ -31,8 +32,26 @@ class NoLib(importlib.abc.MetaPathFinder):
 
 sys.meta_path.insert(0, NoLib())
 sys.path[:] = [p for p in sys.path if p not in ("", ".")]
+if len(sys.argv) > 2 and sys.argv[2] == "browser":  # JupyterLite: Pyodide, with piplite
+    import types
+
+    sys.platform = "emscripten"
+    piplite = types.ModuleType("piplite")
+
+    async def install(name, **options):  # records the call and stops the cell there
+        print("piplite.install", repr(name), options)
+        raise SystemExit(0)
+
+    piplite.install = install
+    sys.modules["piplite"] = piplite
+# As IPython runs a cell: top-level `await` allowed (the browser branch uses it).
+import ast, asyncio, inspect
+
 source = open(sys.argv[1], encoding="utf-8").read()
-exec(compile(source, "first code cell", "exec"), {"__name__": "__main__"})
+flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+result = eval(compile(source, "first code cell", "exec", flags=flags), {"__name__": "__main__"})
+if inspect.iscoroutine(result):
+    asyncio.run(result)
 """
 
 
@@ -85,3 +104,16 @@ def test_installed_lib_imports_from_any_folder(tmp_path):
     assert (found.parent.parent / "pyproject.toml").is_file(), f"{found}: not from a checkout"
     requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8").split()
     assert "-e" in requirements and "." in requirements, "requirements.txt lacks `-e .`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_first_cell_installs_lib_in_the_browser(path, tmp_path):
+    """Under JupyterLite's Pyodide kernel (sys.platform "emscripten") the same cell installs
+    the book's wheel with piplite (here a stand-in that records the call) instead of raising;
+    tests/browser/test_jupyterlite.py checks that the site ships that wheel."""
+    cell = tmp_path / "cell.py"
+    cell.write_text(first_code_cell(path), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-c", BLOCKER, str(cell), "browser"], cwd=tmp_path,
+                          env=clean_env(), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, f"{path.name}: {proc.stderr[-1500:]}"
+    assert proc.stdout.strip() == "piplite.install 'mathdl-book-lib' {}", proc.stdout
