@@ -215,9 +215,6 @@ def test_below_presentation_lib_imports_neither_plotting_nor_widgets(module):
 # ``ForwardPass``).
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
-# lib.exercises (the chapters' exercise checkers) is not annotated yet; every other lib
-# module, present or future, is checked.
-EXEMPT = ("lib.exercises",)
 
 
 def _code_cells(path):
@@ -287,8 +284,7 @@ def chapter_calls(path):
             obj = _resolve(".".join([bound[chain[0]], *chain[1:]]))
             if isinstance(obj, types.ModuleType):
                 modules.add(obj)
-            elif (callable(obj) and getattr(obj, "__module__", "").startswith("lib")
-                    and not getattr(obj, "__module__", "").startswith(EXEMPT)):
+            elif callable(obj) and getattr(obj, "__module__", "").startswith("lib"):
                 name = f"{obj.__module__}.{obj.__qualname__}"
                 objects[name] = obj
                 if inspect.isclass(obj) and id(node) in called:

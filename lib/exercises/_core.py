@@ -23,9 +23,12 @@ from __future__ import annotations
 
 import copy
 import numbers
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 __all__ = ["CheckResult", "Failure", "run_check"]
 
@@ -45,12 +48,12 @@ class CheckResult:
     message: str
     _just_printed: bool = field(default=False, repr=False, compare=False)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return self.message
 
     __str__ = __repr__
 
-    def _ipython_display_(self):
+    def _ipython_display_(self) -> None:
         if self._just_printed:  # the check printed this line a moment ago
             self._just_printed = False
         else:
@@ -66,7 +69,7 @@ class _NotImplemented(Exception):
 
 
 # ------------------------------------------------------------------ formatting
-def fmt(value, digits=4):
+def fmt(value: object, digits: int = 4) -> str:
     """A short, readable rendering of a number, an array or a tuple of them."""
     if isinstance(value, tuple):
         return "(" + ", ".join(fmt(v, digits) for v in value) + ")"
@@ -85,7 +88,7 @@ def fmt(value, digits=4):
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def describe(**inputs):
+def describe(**inputs: object) -> str:
     """``X of shape (7, 3), lr = 0.5``: a summary of a case's inputs."""
     parts = []
     for name, value in inputs.items():
@@ -99,7 +102,7 @@ def describe(**inputs):
     return ", ".join(parts)
 
 
-def _kind(value):
+def _kind(value: object) -> str:
     if value is None:
         return "None"
     if isinstance(value, np.ndarray):
@@ -109,7 +112,7 @@ def _kind(value):
 
 
 # ------------------------------------------------------------------ calling the reader's code
-def _same(a, b):
+def _same(a: object, b: object) -> bool:
     """Exact equality of nested inputs (arrays compared entry by entry, NaN equal to NaN)."""
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
@@ -122,7 +125,8 @@ def _same(a, b):
     return a is b or a == b
 
 
-def call(func, case, *args, mutation_hint=None):
+def call(func: Callable[..., Any], case: str, *args: Any,
+         mutation_hint: str | None = None) -> Any:
     """Call the reader's ``func`` on copies of ``args``.
 
     Raises :class:`Failure` if it raises (other than ``NotImplementedError``, which means the
@@ -153,7 +157,9 @@ def call(func, case, *args, mutation_hint=None):
 
 
 # ------------------------------------------------------------------ what comes back
-def as_array(value, shape, what, case, shape_hints=None):
+def as_array(value: object, shape: Sequence[int], what: str, case: str,
+             shape_hints: Mapping[tuple[int, ...], str] | None = None
+             ) -> npt.NDArray[np.float64]:
     """``value`` as a float array of exactly ``shape``, or a :class:`Failure` saying why not.
 
     ``shape_hints`` maps a wrong shape to the mistake that produces it.
@@ -174,7 +180,7 @@ def as_array(value, shape, what, case, shape_hints=None):
     return arr
 
 
-def as_float(value, what, case):
+def as_float(value: object, what: str, case: str) -> float:
     """``value`` as a Python float (a 0-d or size-1 array is accepted)."""
     if isinstance(value, (bool, np.bool_)) or value is None or isinstance(value, (str, bytes)):
         raise Failure(f"{CROSS} {what} should be a number, got {_kind(value)} on {case}")
@@ -189,7 +195,7 @@ def as_float(value, what, case):
     return float(arr.reshape(()))
 
 
-def as_tuple(value, n, what, case):
+def as_tuple(value: object, n: int, what: str, case: str) -> tuple[Any, ...]:
     """``value`` as a tuple (or list) of ``n`` items."""
     if not isinstance(value, (tuple, list)) or len(value) != n:
         raise Failure(f"{CROSS} {what} should return a tuple of {n} values, got "
@@ -200,7 +206,7 @@ def as_tuple(value, n, what, case):
 
 
 # ------------------------------------------------------------------ comparing
-def close(a, b, rtol=1e-7, atol=1e-9):
+def close(a: Any, b: Any, rtol: float = 1e-7, atol: float = 1e-9) -> bool:
     """``a`` and ``b`` (numbers, arrays or tuples of them) agree within the tolerance."""
     if isinstance(a, (tuple, list)):
         return (isinstance(b, (tuple, list)) and len(a) == len(b)
@@ -215,14 +221,15 @@ def close(a, b, rtol=1e-7, atol=1e-9):
 OVERFLOW = "the result holds inf or nan: look for an overflow (exp of a large number)"
 
 
-def _finite(value):
+def _finite(value: Any) -> bool:
     if isinstance(value, (tuple, list)):
         return all(_finite(v) for v in value)
     return bool(np.all(np.isfinite(np.asarray(value, dtype=float))))
 
 
-def compare(got, expected, case, what, mistakes=(), rtol=1e-7, atol=1e-9,
-            overflow_hint=OVERFLOW):
+def compare(got: Any, expected: Any, case: str, what: str,
+            mistakes: Iterable[tuple[str, Any]] = (), rtol: float = 1e-7,
+            atol: float = 1e-9, overflow_hint: str = OVERFLOW) -> None:
     """Raise :class:`Failure` unless ``got`` matches ``expected``.
 
     ``mistakes`` is a sequence of ``(hint, value)``: what each recognised mistake returns on
@@ -239,7 +246,8 @@ def compare(got, expected, case, what, mistakes=(), rtol=1e-7, atol=1e-9,
                   f"{fmt(got_part)}" + (f" — hint: {hint}" if hint else ""))
 
 
-def _first_difference(got, expected, rtol, atol):
+def _first_difference(got: Any, expected: Any, rtol: float,
+                      atol: float) -> tuple[str, Any, Any]:
     """For a list of per-layer (W, b) pairs, the first pair entry that differs (so the line
     stays short); otherwise the whole values."""
     if (isinstance(expected, list) and expected and isinstance(expected[0], tuple)
@@ -252,7 +260,8 @@ def _first_difference(got, expected, rtol, atol):
 
 
 # ------------------------------------------------------------------ the one entry point
-def run_check(func, name, body, *, verbose=True):
+def run_check(func: Callable[..., Any], name: str, body: Callable[[Callable[..., Any]], str],
+              *, verbose: bool = True) -> CheckResult:
     """Run ``body(func)`` (which raises :class:`Failure` at the first failing case and returns
     the description of what was verified), print the one-line verdict and return it."""
     if not callable(func):
@@ -279,7 +288,10 @@ def run_check(func, name, body, *, verbose=True):
     return CheckResult(passed, message, _just_printed=bool(verbose))
 
 
-def as_layers(value, shapes, what, case, transposed_hint=None, bias_hints=None):
+def as_layers(value: object, shapes: Sequence[tuple[int, int]], what: str, case: str,
+              transposed_hint: str | None = None,
+              bias_hints: Mapping[tuple[int, ...], str] | None = None
+              ) -> list[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]:
     """``value`` as a list of ``(W, b)`` pairs with ``W.shape == shapes[j]`` and ``b`` of shape
     ``(shapes[j][0],)``; a transposed weight gets ``transposed_hint``."""
     if not isinstance(value, (list, tuple)) or len(value) != len(shapes):

@@ -8,10 +8,13 @@ with the mistake built in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from .. import perceptron as _perceptron
-from ._core import as_array, as_float, as_tuple, call, compare, describe, run_check
+from ._core import CheckResult, as_array, as_float, as_tuple, call, compare, describe, run_check
 
 __all__ = ["check_averaged_perceptron", "check_pocket_perceptron"]
 
@@ -69,7 +72,8 @@ def _read_wb(out, d, name, case):
     return w, as_float(out[1], f"the b returned by {name}", case)
 
 
-def check_averaged_perceptron(averaged_perceptron, *, verbose=True):
+def check_averaged_perceptron(averaged_perceptron: Callable[..., Any], *,
+                              verbose: bool = True) -> CheckResult:
     r"""Check ``averaged_perceptron(X, y, lr, epochs) -> (w_bar, b_bar)``: the mean of
     :math:`(w, b)` after every one of the ``epochs * N`` visits, examples in order."""
 
@@ -122,7 +126,8 @@ def _pocket(path, X, y, *, tie_is_one=True, ties_replace=False):
     return path[int(np.argmin(counts))]  # argmin returns the first minimiser
 
 
-def check_pocket_perceptron(pocket_perceptron, *, verbose=True):
+def check_pocket_perceptron(pocket_perceptron: Callable[..., Any], *,
+                            verbose: bool = True) -> CheckResult:
     r"""Check ``pocket_perceptron(X, y, lr, epochs) -> (w, b)``: among the start and the
     parameters after every update, the first with the fewest training mistakes."""
 

@@ -8,9 +8,12 @@ gradient.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
-from ._core import as_array, as_float, as_tuple, call, compare, describe, run_check
+from ._core import CheckResult, as_array, as_float, as_tuple, call, compare, describe, run_check
 
 __all__ = ["check_lda_parameters", "check_logistic_gradient"]
 
@@ -46,7 +49,8 @@ def _lda_cases():
     return cases
 
 
-def check_lda_parameters(lda_parameters, *, verbose=True):
+def check_lda_parameters(lda_parameters: Callable[..., Any], *,
+                         verbose: bool = True) -> CheckResult:
     r"""Check ``lda_parameters(mu0, mu1, cov, prior1) -> (w, b, a)`` against Bayes' rule."""
 
     def body(f):
@@ -111,7 +115,8 @@ def _logistic_cases():
     return cases
 
 
-def check_logistic_gradient(logistic_gradient, *, verbose=True):
+def check_logistic_gradient(logistic_gradient: Callable[..., Any], *,
+                            verbose: bool = True) -> CheckResult:
     r"""Check ``logistic_gradient(w, b, X, y) -> (grad_w, grad_b)`` of the mean cross-entropy
     against central finite differences."""
 

@@ -11,10 +11,13 @@ the gradient is compared with central finite differences. The collapsed map is r
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from ..mlp import MLP
-from ._core import as_array, as_float, as_tuple, call, compare, describe, run_check
+from ._core import CheckResult, as_array, as_float, as_tuple, call, compare, describe, run_check
 
 __all__ = ["check_softmax_cross_entropy", "check_collapse_identity_network"]
 
@@ -45,7 +48,8 @@ def _ce_cases():
     return cases
 
 
-def check_softmax_cross_entropy(softmax_cross_entropy, *, verbose=True):
+def check_softmax_cross_entropy(softmax_cross_entropy: Callable[..., Any], *,
+                                verbose: bool = True) -> CheckResult:
     r"""Check ``softmax_cross_entropy(U, y) -> (loss, grad)``: the mean cross-entropy of
     logits ``U`` (N, K) and labels ``y`` (N,) and its gradient, also at logits of 10^3."""
 
@@ -101,7 +105,8 @@ def _chain(layers, first_bias=True, only=None):
     return c
 
 
-def check_collapse_identity_network(collapse_identity_network, *, verbose=True):
+def check_collapse_identity_network(collapse_identity_network: Callable[..., Any], *,
+                                    verbose: bool = True) -> CheckResult:
     r"""Check ``collapse_identity_network(layers) -> (A, c)`` with ``m(x) = A x + c`` for a
     network with identity activations, against :class:`lib.mlp.MLP`."""
 

@@ -10,9 +10,12 @@ threshold :math:`2/\max\lambda` is known by construction.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
-from ._core import as_array, as_float, call, compare, describe, run_check
+from ._core import CheckResult, as_array, as_float, call, compare, describe, run_check
 
 __all__ = ["check_momentum_descent", "check_critical_step"]
 
@@ -60,7 +63,8 @@ def _loop(A, b, x0, lr, beta, steps, *, sign=1.0, ema=False, old_v=False):
     return np.array(path)
 
 
-def check_momentum_descent(momentum_descent, *, verbose=True):
+def check_momentum_descent(momentum_descent: Callable[..., Any], *,
+                           verbose: bool = True) -> CheckResult:
     r"""Check ``momentum_descent(grad, x0, lr, beta, steps) -> path`` (shape (steps + 1, d))
     on three quadratics against the heavy ball's linear recursion."""
 
@@ -104,7 +108,8 @@ def _step_cases():
             for eig in ((0.5, 4.0, 1.5), (2.0, 0.1), (1.0, 3.0, 0.7, 6.0))]
 
 
-def check_critical_step(critical_step, *, verbose=True):
+def check_critical_step(critical_step: Callable[..., Any], *,
+                        verbose: bool = True) -> CheckResult:
     r"""Check ``critical_step(A) -> float``: the threshold :math:`2/\lambda_{\max}(A)` of
     gradient descent on :math:`\tfrac12 x^\top A x - b^\top x`."""
 

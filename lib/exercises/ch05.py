@@ -8,10 +8,13 @@ product. The recognised mistakes are the same recursion with the mistake built i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from ..mlp import MLP
-from ._core import as_array, as_layers, call, compare, describe, run_check
+from ._core import CheckResult, as_array, as_layers, call, compare, describe, run_check
 
 __all__ = ["check_backprop_batch", "check_layer_jvp"]
 
@@ -56,7 +59,8 @@ def _variant(layers, X, delta_out, *, at_output=False, mean=False, last_act=Fals
     return grads[::-1]
 
 
-def check_backprop_batch(backprop_batch, *, verbose=True):
+def check_backprop_batch(backprop_batch: Callable[..., Any], *,
+                         verbose: bool = True) -> CheckResult:
     r"""Check ``backprop_batch(layers, X, delta_out) -> [(dW_1, db_1), ...]`` for a tanh
     network against :meth:`lib.mlp.MLP.backward`."""
 
@@ -96,7 +100,8 @@ def _jvp_cases():
     return cases
 
 
-def check_layer_jvp(layer_jvp, *, verbose=True):
+def check_layer_jvp(layer_jvp: Callable[..., Any], *,
+                    verbose: bool = True) -> CheckResult:
     r"""Check ``layer_jvp(W, b, Z, U) -> (N, n_{j+1})``: row i is the derivative of
     :math:`z \mapsto \tanh(Wz + b)` at :math:`z_i` along :math:`u_i`, against central
     finite differences."""

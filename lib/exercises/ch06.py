@@ -8,11 +8,14 @@ the same outputs as the sigmoid network, both evaluated by :class:`lib.mlp.MLP`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from .. import activations as _act
 from ..mlp import MLP
-from ._core import as_float, as_layers, as_tuple, call, compare, describe, run_check
+from ._core import CheckResult, as_float, as_layers, as_tuple, call, compare, describe, run_check
 
 __all__ = ["check_chain_gradient", "check_sigmoid_to_tanh"]
 
@@ -56,7 +59,8 @@ def _formula(w, b, acts, x, alpha, *, at_output=False, all_weights=False, no_x=F
             * np.prod(slopes) * (1.0 if no_x else x))
 
 
-def check_chain_gradient(chain_gradient, *, verbose=True):
+def check_chain_gradient(chain_gradient: Callable[..., Any], *,
+                         verbose: bool = True) -> CheckResult:
     r"""Check ``chain_gradient(weights, biases, activations, x, alpha) -> (f, df/dw_1)``
     against the chain's value and central finite differences in :math:`w_1`."""
 
@@ -116,7 +120,8 @@ def _map(layers, *, first_half=True, row_sums=True, last_quarter=False, hidden_h
     return out
 
 
-def check_sigmoid_to_tanh(sigmoid_to_tanh, *, verbose=True):
+def check_sigmoid_to_tanh(sigmoid_to_tanh: Callable[..., Any], *,
+                          verbose: bool = True) -> CheckResult:
     r"""Check ``sigmoid_to_tanh(layers) -> [(C_1, d_1), ...]``: the tanh network with these
     weights computes the sigmoid network's function (compared by :class:`lib.mlp.MLP`)."""
 

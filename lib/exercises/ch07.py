@@ -8,10 +8,13 @@ evaluated here, or :meth:`lib.mlp.MLP.predict`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from ..mlp import MLP
-from ._core import as_array, as_float, as_tuple, call, compare, describe, run_check
+from ._core import CheckResult, as_array, as_float, as_tuple, call, compare, describe, run_check
 
 __all__ = ["check_relu_interpolant_weights", "check_interpolant_theta"]
 
@@ -51,7 +54,8 @@ _MISTAKES = (
 )
 
 
-def check_relu_interpolant_weights(relu_interpolant_weights, *, verbose=True):
+def check_relu_interpolant_weights(relu_interpolant_weights: Callable[..., Any], *,
+                                   verbose: bool = True) -> CheckResult:
     r"""Check ``relu_interpolant_weights(knots, values) -> (w, b, c)``: the ReLU sum
     :math:`c + \sum_i w_i\,\mathrm{ReLU}(x + b_i)` must interpolate the values linearly."""
 
@@ -78,7 +82,8 @@ def check_relu_interpolant_weights(relu_interpolant_weights, *, verbose=True):
                      verbose=verbose)
 
 
-def check_interpolant_theta(interpolant_theta, *, verbose=True):
+def check_interpolant_theta(interpolant_theta: Callable[..., Any], *,
+                            verbose: bool = True) -> CheckResult:
     r"""Check ``interpolant_theta(knots, values) -> theta``: ``MLP((1, n, 1), "relu")`` with
     these parameters computes the linear interpolant."""
 

@@ -8,10 +8,13 @@ reference delta recursion with the :math:`+\,\delta_{j+1}` of a residual layer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from ..mlp import MLP
-from ._core import as_array, as_layers, call, compare, describe, run_check
+from ._core import CheckResult, as_array, as_layers, call, compare, describe, run_check
 
 __all__ = ["check_residual_forward", "check_residual_backward"]
 
@@ -45,7 +48,8 @@ def _forward(layers, X, skip="outside", last_act=False):
     return Z, V
 
 
-def check_residual_forward(residual_forward, *, verbose=True):
+def check_residual_forward(residual_forward: Callable[..., Any], *,
+                           verbose: bool = True) -> CheckResult:
     r"""Check ``residual_forward(layers, X) -> (N, n_out)`` against
     ``lib.mlp.MLP(widths, "tanh", residual=True).predict``."""
 
@@ -90,7 +94,8 @@ def _backward(layers, X, delta_out, *, no_skip=False, at_output=False, mean=Fals
     return grads[::-1]
 
 
-def check_residual_backward(residual_backward, *, verbose=True):
+def check_residual_backward(residual_backward: Callable[..., Any], *,
+                            verbose: bool = True) -> CheckResult:
     r"""Check ``residual_backward(layers, X, delta_out) -> [(dW_1, db_1), ...]`` against
     :meth:`lib.mlp.MLP.backward` of the residual network."""
 

@@ -9,14 +9,18 @@ line), so the check does not use the closed form :math:`(1+a^2)/2` it asks for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
-from ._core import as_float, call, compare, describe, run_check
+from ._core import CheckResult, as_float, call, compare, describe, run_check
 
 __all__ = ["check_operator_norm_variance", "check_he_variance"]
 
 
-def check_operator_norm_variance(operator_norm_variance, *, verbose=True):
+def check_operator_norm_variance(operator_norm_variance: Callable[..., Any], *,
+                                 verbose: bool = True) -> CheckResult:
     r"""Check ``operator_norm_variance(fan_in, fan_out, lipschitz, alpha) -> float``."""
 
     def body(f):
@@ -52,7 +56,8 @@ def _second_moment(slope):
     return half + slope**2 * half  # the negative half line by symmetry, scaled by slope^2
 
 
-def check_he_variance(he_variance, *, verbose=True):
+def check_he_variance(he_variance: Callable[..., Any], *,
+                      verbose: bool = True) -> CheckResult:
     r"""Check ``he_variance(fan_in, fan_out, slope) -> float``: the weight variance that keeps
     :math:`\mathbb E[z^2]` constant through a leaky-ReLU layer."""
 

@@ -7,10 +7,13 @@ SVD), and :meth:`lib.mlp.MLP.per_example_gradients` for the per-example gradient
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from ..mlp import MLP
-from ._core import as_array, as_float, call, compare, describe, run_check
+from ._core import CheckResult, as_array, as_float, call, compare, describe, run_check
 
 __all__ = ["check_lipschitz_bound", "check_per_example_gradient_norms"]
 
@@ -34,7 +37,8 @@ def _power_norm(W, iters=5000):
     return float(np.sqrt(x @ (W.T @ (W @ x))))
 
 
-def check_lipschitz_bound(lipschitz_bound, *, verbose=True):
+def check_lipschitz_bound(lipschitz_bound: Callable[..., Any], *,
+                          verbose: bool = True) -> CheckResult:
     r"""Check ``lipschitz_bound(layers) -> float``: :math:`\prod_j \|W_j\|_2`."""
 
     def body(f):
@@ -84,7 +88,8 @@ def _norms_variant(layers, X, Y, *, factor=1.0, at_output=False, no_bias=False):
     return np.sqrt(sq)
 
 
-def check_per_example_gradient_norms(per_example_gradient_norms, *, verbose=True):
+def check_per_example_gradient_norms(per_example_gradient_norms: Callable[..., Any], *,
+                                     verbose: bool = True) -> CheckResult:
     r"""Check ``per_example_gradient_norms(layers, X, Y) -> (N,)`` against the row norms of
     :meth:`lib.mlp.MLP.per_example_gradients` (tanh network, half squared error)."""
 

@@ -1,9 +1,12 @@
 """Reference solutions of chapter 1's coding exercises (the perceptron)."""
 
+from __future__ import annotations
+
 import numpy as np
 
 
-def averaged_perceptron(X, y, lr, epochs):
+def averaged_perceptron(X: np.ndarray, y: np.ndarray, lr: float,
+                        epochs: int) -> tuple[np.ndarray, float]:
     """Averaged perceptron: the mean of (w, b) over every visit of the rule.
 
     Visits the examples in the order 0, 1, ..., N-1, `epochs` times, from w = 0, b = 0.
@@ -20,7 +23,8 @@ def averaged_perceptron(X, y, lr, epochs):
     return w_sum / visits, b_sum / visits
 
 
-def pocket_perceptron(X, y, lr, epochs):
+def pocket_perceptron(X: np.ndarray, y: np.ndarray, lr: float,
+                      epochs: int) -> tuple[np.ndarray, float]:
     """Pocket perceptron: of all (w, b) the rule passes through, the one with the fewest
     training mistakes (the earliest of them on a tie).
 
@@ -28,7 +32,7 @@ def pocket_perceptron(X, y, lr, epochs):
     visited in the order 0, 1, ..., N-1, `epochs` times.
     """
 
-    def mistakes(w, b):
+    def mistakes(w: np.ndarray, b: float) -> int:
         return int(np.sum((X @ w + b >= 0).astype(float) != y))
 
     w, b = np.zeros(X.shape[1]), 0.0

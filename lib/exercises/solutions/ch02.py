@@ -1,9 +1,12 @@
 """Reference solutions of chapter 2's coding exercises (LDA and logistic regression)."""
 
+from __future__ import annotations
+
 import numpy as np
 
 
-def lda_parameters(mu0, mu1, cov, prior1):
+def lda_parameters(mu0: np.ndarray, mu1: np.ndarray, cov: np.ndarray,
+                   prior1: float) -> tuple[np.ndarray, float, float]:
     """w, b, a of the LDA posterior p(y = 1 | x) = sigmoid(w @ x + b + a)."""
     s0 = np.linalg.solve(cov, mu0)  # Sigma^{-1} mu_0
     s1 = np.linalg.solve(cov, mu1)  # Sigma^{-1} mu_1
@@ -13,7 +16,8 @@ def lda_parameters(mu0, mu1, cov, prior1):
     return w, float(b), float(a)
 
 
-def logistic_gradient(w, b, X, y):
+def logistic_gradient(w: np.ndarray, b: float, X: np.ndarray,
+                      y: np.ndarray) -> tuple[np.ndarray, float]:
     """Gradient of the mean cross-entropy of sigmoid(X @ w + b) with labels y in {0, 1}."""
     s = X @ w + b  # scores, shape (N,)
     r = 1 / (1 + np.exp(-s)) - y  # sigma(s_i) - y_i

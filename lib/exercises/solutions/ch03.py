@@ -1,9 +1,11 @@
 """Reference solutions of chapter 3's coding exercises (losses and the identity network)."""
 
+from __future__ import annotations
+
 import numpy as np
 
 
-def softmax_cross_entropy(U, y):
+def softmax_cross_entropy(U: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
     """Mean softmax cross-entropy of logits U (N, K) with class indices y (N,), and its
     gradient with respect to U, shape (N, K)."""
     N = U.shape[0]
@@ -15,7 +17,8 @@ def softmax_cross_entropy(U, y):
     return float(loss), P / N
 
 
-def collapse_identity_network(layers):
+def collapse_identity_network(
+        layers: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
     """The affine map x -> A @ x + c of a network with identity activations.
 
     layers = [(W_1, b_1), ..., (W_n, b_n)], W_j of shape (n_{j+1}, n_j).

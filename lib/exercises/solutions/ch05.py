@@ -1,9 +1,12 @@
 """Reference solutions of chapter 5's coding exercises (backpropagation)."""
 
+from __future__ import annotations
+
 import numpy as np
 
 
-def backprop_batch(layers, X, delta_out):
+def backprop_batch(layers: list[tuple[np.ndarray, np.ndarray]], X: np.ndarray,
+                   delta_out: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """Gradients [(dL/dW_1, dL/db_1), ...] of a tanh network (identity last layer) by the delta
     recursion on a batch. X has shape (N, n_1), delta_out = dL/dz_{n+1} has shape (N, n_{n+1})."""
     Z, V = [X], []
@@ -20,7 +23,7 @@ def backprop_batch(layers, X, delta_out):
     return grads[::-1]
 
 
-def layer_jvp(W, b, Z, U):
+def layer_jvp(W: np.ndarray, b: np.ndarray, Z: np.ndarray, U: np.ndarray) -> np.ndarray:
     """Jacobian-vector products of the layer z -> tanh(W z + b): row i is
     J(z_i) u_i = tanh'(v_i) * (W u_i). Z and U have shape (N, n_j); returns (N, n_{j+1})."""
     V = Z @ W.T + b

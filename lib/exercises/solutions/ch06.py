@@ -1,9 +1,15 @@
 """Reference solutions of chapter 6's coding exercises (vanishing gradients)."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+
 import numpy as np
 
 
-def chain_gradient(weights, biases, activations, x, alpha):
+def chain_gradient(weights: np.ndarray, biases: np.ndarray,
+                   activations: list[tuple[Callable, Callable]], x: float,
+                   alpha: float) -> tuple[float, float]:
     """f(x) and df/dw_1 of the scalar chain with one activation per layer, by eq. (23).
 
     activations[l] = (sigma_l, sigma_l_prime); u_1 = w_1 x + b_1,
@@ -18,7 +24,8 @@ def chain_gradient(weights, biases, activations, x, alpha):
     return alpha * h, alpha * np.prod(weights[1:]) * np.prod(slopes) * x
 
 
-def sigmoid_to_tanh(layers):
+def sigmoid_to_tanh(
+        layers: list[tuple[np.ndarray, np.ndarray]]) -> list[tuple[np.ndarray, np.ndarray]]:
     """Weights [(C_1, d_1), ...] of a tanh network computing the same function as the sigmoid
     network layers = [(A_1, b_1), ...] (last layer linear, at least two layers)."""
     L = len(layers)

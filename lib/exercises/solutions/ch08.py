@@ -1,9 +1,11 @@
 """Reference solutions of chapter 8's coding exercises (residual networks)."""
 
+from __future__ import annotations
+
 import numpy as np
 
 
-def residual_forward(layers, X):
+def residual_forward(layers: list[tuple[np.ndarray, np.ndarray]], X: np.ndarray) -> np.ndarray:
     """Output of a tanh network whose square hidden layers are residual:
     z_{j+1} = z_j + tanh(W_j z_j + b_j) if W_j is square, tanh(W_j z_j + b_j) otherwise, and
     a linear last layer. X has shape (N, n_1)."""
@@ -19,7 +21,8 @@ def residual_forward(layers, X):
     return Z
 
 
-def residual_backward(layers, X, delta_out):
+def residual_backward(layers: list[tuple[np.ndarray, np.ndarray]], X: np.ndarray,
+                      delta_out: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """Gradients [(dL/dW_j, dL/db_j)] of residual_forward's network, delta_out = dL/dz_{n+1}
     of shape (N, n_{n+1})."""
     Z, V = [X], []

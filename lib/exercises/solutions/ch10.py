@@ -1,15 +1,18 @@
 """Reference solutions of chapter 10's coding exercises (generalization)."""
 
+from __future__ import annotations
+
 import numpy as np
 
 
-def lipschitz_bound(layers):
+def lipschitz_bound(layers: list[tuple[np.ndarray, np.ndarray]]) -> float:
     """Upper bound prod_j ||W_j||_2 on the Lipschitz constant of a network with 1-Lipschitz
     activations (plain layers) and weights layers = [(W_1, b_1), ...]."""
     return float(np.prod([np.linalg.norm(W, 2) for W, _ in layers]))  # largest singular values
 
 
-def per_example_gradient_norms(layers, X, Y):
+def per_example_gradient_norms(layers: list[tuple[np.ndarray, np.ndarray]], X: np.ndarray,
+                               Y: np.ndarray) -> np.ndarray:
     """||grad_theta f_i||_2 for f_i = 0.5 ||m(x_i) - y_i||^2, m a tanh network with a linear
     last layer; X (N, n_1), Y (N, n_{n+1}); returns shape (N,).
 
