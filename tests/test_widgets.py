@@ -139,3 +139,31 @@ def test_jshtml_sweep_frames_share_one_fixed_layout_under_the_book_style():
     assert engines == [None] * 4
     boxes = [ax.get_position().bounds for ax in positions]
     assert np.allclose(boxes, boxes[0]) and np.isclose(boxes[0][1] + boxes[0][3], 0.82)
+
+
+@pytest.mark.parametrize("n_frames, picks", [(1, [0]), (3, [0, 1, 2]), (4, [0, 1, 2, 3]),
+                                              (7, [0, 2, 4, 6]), (10, [0, 3, 6, 9])])
+def test_jshtml_sweep_carries_a_static_grid_of_frames(n_frames, picks):
+    """The PDF edition (and any renderer without JavaScript) shows image/png: the frames
+    `picks` of the player, in order, two by two; HTML and JupyterLab keep the player."""
+    import base64
+    import io
+    import re
+
+    from IPython.core.formatters import DisplayFormatter
+    from matplotlib import image
+
+    anim = widgets.jshtml_sweep(lambda fig, v: fig.add_subplot().plot([0, 1], [0, v]),
+                                range(n_frames), figsize=(3.0, 2.0), dpi=40)
+    bundle = DisplayFormatter().format(anim)[0]
+    assert bundle["text/html"] == anim.data and "image/png" in bundle
+    frames = [image.imread(io.BytesIO(base64.b64decode(b)), format="png")[..., :3]
+              for b in re.findall(r'frames\[\d+\] = "data:image/png;base64,([^"]+)"', anim.data)]
+    assert len(frames) == n_frames
+    grid = image.imread(io.BytesIO(bundle["image/png"]), format="png")[..., :3]
+    h, w, _ = frames[0].shape
+    for k, i in enumerate(picks):
+        r, c = divmod(k, 2)
+        np.testing.assert_array_equal(grid[r * h:(r + 1) * h, c * w:(c + 1) * w], frames[i])
+    rows, cols = (1, len(picks)) if len(picks) <= 2 else (2, 2)
+    assert grid.shape[:2] == (rows * h, cols * w)

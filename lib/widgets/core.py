@@ -110,7 +110,9 @@ def jshtml_sweep(draw_frame: Callable[[Figure, Any], object], values: Iterable[A
     in the page, so resolution costs execution time and page weight) with a fixed layout,
     since re-solving a constrained layout for every frame costs more than drawing it.
 
-    Returns an ``IPython.display.HTML`` object.
+    Returns a :class:`SweepAnimation` (an ``IPython.display.HTML``): the player for HTML
+    pages and JupyterLab, and a static image of up to four evenly spaced frames (in order,
+    two by two) for renderers that cannot play it: the PDF edition shows that image.
     """
     check_callable(draw_frame, "draw_frame")
     if hasattr(values, "__len__") and len(values) == 0:
@@ -140,7 +142,42 @@ def jshtml_sweep(draw_frame: Callable[[Figure, Any], object], values: Iterable[A
                 frames.append(base64.b64encode(buf.getvalue()).decode("ascii"))
         finally:
             plt.close(fig)
-    return HTML(_jshtml_player(frames, interval))
+    return SweepAnimation(_jshtml_player(frames, interval), _frame_grid(frames))
+
+
+class SweepAnimation(HTML):
+    """The animation player (``text/html``) with a static summary (``image/png``).
+
+    HTML pages and JupyterLab prefer the player; a renderer without JavaScript (the LaTeX
+    builder of the PDF edition) takes the image: frames ``0, n/3, 2n/3, n-1`` (all of them
+    when there are at most four) in a grid, read left to right, top to bottom.
+    """
+
+    def __init__(self, html: str, png: bytes) -> None:
+        super().__init__(html)
+        self.png = png
+
+    def _repr_png_(self) -> bytes:
+        return self.png
+
+
+def _frame_grid(frames: list[str]) -> bytes:
+    """PNG of up to four evenly spaced base64 ``frames`` (equal sizes), two by two."""
+    import numpy as np
+    from matplotlib import image
+
+    n = len(frames)
+    picks = sorted({round(k * (n - 1) / 3) for k in range(4)}) if n > 4 else list(range(n))
+    tiles = [image.imread(io.BytesIO(base64.b64decode(frames[i])), format="png") for i in picks]
+    tiles = [t[..., :3] if t.shape[-1] == 4 else t for t in tiles]
+    if len(tiles) == 3:  # 2 x 2 with a white fourth tile
+        tiles.append(np.ones_like(tiles[0]))
+    rows = [np.concatenate(tiles[i:i + 2], axis=1) for i in range(0, len(tiles), 2)]
+    if len(rows) == 2 and rows[1].shape != rows[0].shape:  # one tile left over
+        rows[1] = np.concatenate([rows[1], np.ones_like(rows[1])], axis=1)
+    buf = io.BytesIO()
+    image.imsave(buf, np.concatenate(rows, axis=0), format="png", metadata={"Software": None})
+    return buf.getvalue()
 
 
 def _jshtml_player(frames, interval):
