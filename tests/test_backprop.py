@@ -306,20 +306,6 @@ def test_louppe_validation(rng):
         backprop.louppe_forward(X, y, W1, W2, -1.0)
 
 
-# ----------------------------------------------------------------------------- torch oracle
-def test_against_torch_if_installed(rng):
-    torch = pytest.importorskip("torch")
-    X, y, W1, W2 = _louppe_setup(rng)
-    t1 = torch.tensor(W1, requires_grad=True)
-    t2 = torch.tensor(W2, requires_grad=True)
-    logit = torch.sigmoid(torch.tensor(X) @ t1) @ t2
-    loss = torch.nn.functional.binary_cross_entropy_with_logits(logit, torch.tensor(y))
-    loss = loss + 0.1 * (torch.linalg.norm(t1) + torch.linalg.norm(t2))
-    loss.backward()
-    G = backprop.louppe_gradients(X, y, W1, W2, 0.1)
-    assert np.allclose(t1.grad.numpy(), G["dW1"]) and np.allclose(t2.grad.numpy(), G["dW2"])
-
-
 # ----------------------------------------------------------------------------- plotting, widgets
 def test_plotting_helpers():
     import matplotlib
