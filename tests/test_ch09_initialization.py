@@ -187,15 +187,13 @@ def test_thin_shapes_are_biased_below_two(n):
     assert abs(closed - 2 * np.sqrt(n) / (np.sqrt(n) + 1)) < 0.01
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_tanh_xavier_follows_the_mean_field_recursion(seed):
+@pytest.mark.parametrize("seed", [0, 1])
+def test_tanh_xavier_follows_the_mean_field_recursion_on_average(seed):
+    """The recursion is the infinite-width limit: at width 100 the mean over 20 networks is
+    within [0.85, 1.05] of it at every layer, and below it (by a few per cent) at layer 31."""
     rng = np.random.default_rng([9, 41, seed])
     width, depth = 100, 30
     X = rng.standard_normal((200, width))
-    model = MLP((width,) * (depth + 2), "tanh")
-    theta = model.init(np.random.default_rng([9, 42, seed]), "xavier")
-    s = diagnostics.layer_statistics(model, theta, X, delta_out=rng.normal(size=(200, width)))
-    a = s.activation_norms[1:-1]
     # oracle: q_{j+1} = E tanh(sqrt(q_j) g)^2 by a midpoint rule on [-10, 10] (not Hermite)
     g = np.linspace(-10, 10, 20001)
     dens = np.exp(-g**2 / 2) / np.sqrt(2 * np.pi) * (g[1] - g[0])
@@ -203,10 +201,26 @@ def test_tanh_xavier_follows_the_mean_field_recursion(seed):
     for _ in range(depth):
         q = float(np.sum(dens * np.tanh(np.sqrt(q) * g) ** 2))
         pred.append(np.sqrt(width * q))
-    ratio = a / np.array(pred)
-    assert np.all((ratio > 0.8) & (ratio < 1.1))
-    assert a[0] / a[-1] > 4 and s.delta_norms[-2] / s.delta_norms[1] > 3
     assert abs(pred[-1] / np.sqrt(width / (2 * depth)) - 1) < 0.1
+    ratios, first_last, backward = [], [], []
+    for k in range(20):
+        wrng = np.random.default_rng([9, 42, seed, k])
+        z, norms = X, []  # plain forward pass, weights N(0, 1/n) (Xavier, square layers)
+        for _ in range(depth):
+            z = np.tanh(z @ (wrng.standard_normal((width, width)) / np.sqrt(width)).T)
+            norms.append(np.linalg.norm(z, axis=1).mean())
+        ratios.append(np.array(norms) / np.array(pred))
+        first_last.append(norms[0] / norms[-1])
+    mean_ratio = np.mean(ratios, axis=0)
+    assert np.all((mean_ratio > 0.85) & (mean_ratio < 1.05))
+    assert 0.8 < mean_ratio[-1] < 1.0
+    assert np.mean(first_last) > 4
+    model = MLP((width,) * (depth + 2), "tanh")
+    for k in range(3):
+        theta = model.init(np.random.default_rng([9, 43, seed, k]), "xavier")
+        s = diagnostics.layer_statistics(model, theta, X, delta_out=rng.normal(size=(200, width)))
+        backward.append(s.delta_norms[-2] / s.delta_norms[1])
+    assert min(backward) > 3
 
 
 def _digamma(x):
@@ -247,7 +261,7 @@ def test_finite_width_drift_and_death_of_he_relu_chains(seed):
             alive.size)
         p_dead = 1 - (1 - 2.0**-n) ** L
         assert abs(dead.mean() - p_dead) < 5 * np.sqrt(p_dead * (1 - p_dead) / nets) + 1e-9
-    assert np.exp(L * 0.5 * _expected_log_gain(5)) < 1e-5
+    assert np.exp(L * 0.5 * _expected_log_gain(5)) < 1e-6
 
 
 def _jacobian(act, orthogonal, n, depth, rng):
@@ -314,3 +328,82 @@ def test_exercise_solution_code_runs_and_its_asserts_hold(label):
     for code in blocks:
         exec(code, {"np": np, "MLP": MLP, "init": init, "randmat": randmat, "plt": plt})
     plt.close("all")
+
+
+def test_expected_log_gain_is_negative_and_below_the_jensen_bound():
+    """E[log G | K >= 1] < -log(1 - 2^-n) - 2/(n + 1) < 0 (psi by lgamma differences here);
+    the drift per layer (1/2) E log G is about -5/(4n) at n = 100."""
+    for n in list(range(1, 41)) + [60, 100, 150, 200]:
+        e = _expected_log_gain(n)
+        assert e < -math.log1p(-(2.0**-n)) - 2 / (n + 1) < 0
+    assert abs(100 * 0.5 * _expected_log_gain(100) + 1.25) < 0.05
+    # Var G = 5/n by simulation: G = ||ReLU(W z)||^2 / ||z||^2, W ~ N(0, 2/n)
+    for n in (5, 20, 100):
+        rng = np.random.default_rng([9, 45, n])
+        z = rng.standard_normal(n)
+        G = np.concatenate([np.sum(np.maximum(np.sqrt(2 / n) * rng.standard_normal(
+            (2000, n, n)) @ z, 0) ** 2, axis=1) / np.sum(z**2) for _ in range(5)])
+        assert abs(G.mean() - 1) < 5 * np.sqrt(5 / n / G.size)
+        assert abs(G.var() * n / 5 - 1) < 0.1
+
+
+_LECTURE_NORMS = np.array([
+    [1.91, 1.97, 1.96, 2.02, 1.98, 2.00], [1.99, 1.86, 1.91, 1.89, 1.99, 1.99],
+    [1.80, 1.93, 1.94, 1.94, 1.97, 2.00], [1.79, 1.82, 1.94, 2.00, 1.95, 1.98],
+    [1.73, 2.02, 1.90, 1.87, 1.98, 2.00], [1.73, 1.83, 2.00, 1.92, 1.98, 2.00],
+    [1.83, 1.82, 1.98, 1.96, 1.97, 1.99], [1.83, 1.98, 1.94, 1.93, 2.00, 2.01],
+    [1.69, 1.85, 1.97, 2.00, 2.00, 1.99], [1.65, 1.93, 1.98, 1.95, 1.98, 1.98]])
+_LECTURE_ALPHAS = np.array([
+    [1, 0.774, 0.430, 1, 0.755, 0.427], [1, 0.767, 0.443, 1, 0.762, 0.425],
+    [1, 0.745, 0.432, 1, 0.763, 0.427], [1, 0.812, 0.432, 1, 0.758, 0.428],
+    [1, 0.789, 0.435, 1, 0.751, 0.427], [1, 0.800, 0.436, 1, 0.754, 0.427],
+    [1, 0.806, 0.403, 1, 0.752, 0.428], [1, 0.765, 0.419, 1, 0.759, 0.428],
+    [1, 0.810, 0.438, 1, 0.764, 0.428], [1, 0.787, 0.433, 1, 0.753, 0.427]])
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_50_draw_means_agree_with_the_lecture_column_means_and_spreads(seed):
+    """Plain numpy draws (full SVD): the column means agree with the lecture's within
+    4 sd sqrt(1/10 + 1/50) plus half a printed unit; the sd of one draw of ||W|| is 0.13
+    (closed form) for (100, 1), about 0.04 for 100 x 100 and 0.01 for 1000 x 1000."""
+    rng = np.random.default_rng([9, 46, seed])
+    norms, alphas = np.empty((50, 6)), np.empty((50, 6))
+    for k, (n_in, n_out) in enumerate(randmat.LECTURE_SHAPES):
+        for d in range(50):
+            W = rng.standard_normal((n_out, n_in)) / ((np.sqrt(n_in) + np.sqrt(n_out)) * 0.5)
+            s = np.linalg.svd(W, compute_uv=False)
+            norms[d, k], alphas[d, k] = s[0], s.mean() / s[0]
+    for ours, lecture, half_unit in [(norms, _LECTURE_NORMS, 0.005),
+                                     (alphas, _LECTURE_ALPHAS, 0.0005)]:
+        tol = 4 * ours.std(axis=0, ddof=1) * np.sqrt(1 / 10 + 1 / 50) + half_unit
+        assert np.all(np.abs(ours.mean(axis=0) - lecture.mean(axis=0)) < tol)
+    sd = norms.std(axis=0, ddof=1)
+    sd_thin = 2 * math.sqrt(100 - _chi_mean(100) ** 2) / 11
+    assert abs(sd_thin - 0.13) < 0.005 and abs(sd[0] / sd_thin - 1) < 0.3
+    assert 0.025 < sd[2] < 0.055 and 0.005 < sd[5] < 0.015
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_linear_gaussian_jacobian_has_most_singular_values_below_1e_3(seed):
+    rng = np.random.default_rng([9, 47, seed])
+    s = np.concatenate([_jacobian("linear", False, 100, 30, rng)[0] for _ in range(5)])
+    assert np.mean(s < 1e-3) > 0.5
+    assert np.std(np.log10(np.maximum(s, 1e-300))) > 3
+
+
+def test_relu_rank_deficiency_is_a_property_of_random_weights_not_of_all_weights():
+    """An orthogonal W_1 (a Householder reflection sending z to ||z|| 1/sqrt(n)) and W_j = I
+    keep every unit active: J = W_1 is an exact isometry."""
+    n, depth = 20, 10
+    z = np.random.default_rng([9, 48]).standard_normal(n)
+    target = np.linalg.norm(z) * np.ones(n) / np.sqrt(n)
+    u = (z - target) / np.linalg.norm(z - target)
+    W1 = np.eye(n) - 2 * np.outer(u, u)
+    assert np.allclose(W1 @ z, target)
+    J, v = np.eye(n), z
+    for j in range(depth):
+        W = W1 if j == 0 else np.eye(n)
+        pre = W @ v
+        assert np.all(pre > 0)
+        J, v = ((pre > 0)[:, None] * W) @ J, np.maximum(pre, 0)
+    assert np.max(np.abs(np.linalg.svd(J, compute_uv=False) - 1)) < 1e-12
