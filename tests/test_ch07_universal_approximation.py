@@ -8,6 +8,9 @@ plain numpy.
 
 from __future__ import annotations
 
+import itertools
+import math
+
 import numpy as np
 import pytest
 
@@ -32,6 +35,20 @@ def test_interpolant_is_numpys_linear_interpolation():
     w, b, c = approx.relu_interpolant(target, knots)
     x = np.linspace(-1, 1, 1001)
     assert np.allclose(relu_sum_np(x, w, b, c), np.interp(x, knots, target(knots)), atol=1e-13)
+
+
+def test_interpolant_as_mlp_with_theta_written_out():
+    knots = np.linspace(-1, 1, 9)
+    s = np.diff(target(knots)) / np.diff(knots)
+    w_np = np.concatenate([[s[0]], np.diff(s)])
+    theta = np.concatenate([np.ones(8), -knots[:-1], w_np, [target(knots[0])]])
+    net = lib.MLP((1, 8, 1), "relu")
+    assert theta.size == net.num_params == 25
+    x = np.linspace(-1, 1, 801)
+    assert np.allclose(net.predict(theta, x)[:, 0], np.interp(x, knots, target(knots)),
+                       atol=1e-13)
+    _, theta_lib = approx.interpolant_mlp(*approx.relu_interpolant(target, knots))
+    assert np.allclose(theta_lib, theta, rtol=1e-14, atol=1e-14)
 
 
 def test_sup_error_rate_slopes_and_bound_nearly_attained():
@@ -65,7 +82,9 @@ def test_step_error_exponential_away_from_jump():
     far = np.abs(x - 0.1) >= 0.05
     for k in (10, 100, 400):
         err = np.max(np.abs(approx.sigmoid_step(x, 0.1, k) - (x > 0.1))[far])
-        assert err <= np.exp(-k * 0.05) + 1e-15
+        sig_far = 1 / (1 + np.exp(k * 0.05))  # sigma(-k delta)
+        assert err <= sig_far + 1e-15  # 1e-15: the rounding of 1 - sigma near 1
+        assert sig_far <= np.exp(-k * 0.05)
 
 
 def test_polarization_product_bound():
@@ -153,6 +172,27 @@ def test_characteristic_function_of_the_gaussian():
     assert abs(np.mean(np.cos(omega @ x)) - np.exp(-x @ x / 2)) < 5e-3
 
 
+def test_barron_constant_of_the_gaussian_grows_like_sqrt_p():
+    # C_f = E|omega| for omega ~ N(0, I_p): closed form against Monte Carlo and quadrature
+    rng = np.random.default_rng([17, 0])
+    for p in (1, 2, 10, 100):
+        c_f = math.sqrt(2) * math.exp(math.lgamma((p + 1) / 2) - math.lgamma(p / 2))
+        mc = np.mean(np.linalg.norm(rng.standard_normal((40000, p)), axis=1))
+        assert abs(mc / c_f - 1) < 0.01
+        assert c_f <= math.sqrt(p) and (p < 10 or c_f / math.sqrt(p) >= 0.9)
+    assert np.isclose(math.sqrt(2) * math.exp(math.lgamma(1) - math.lgamma(0.5)),
+                      math.sqrt(2 / math.pi), rtol=1e-14)  # p = 1: E|N(0, 1)|
+    r = np.linspace(0, 40, 400001)  # p = 2: E|omega| = int r^2 e^{-r^2/2} dr (Rayleigh)
+    integrand = r**2 * np.exp(-r**2 / 2)
+    quad = np.sum((integrand[1:] + integrand[:-1]) / 2) * (r[1] - r[0])
+    assert abs(quad - math.sqrt(math.pi / 2)) < 1e-9
+    assert np.isclose(math.sqrt(2) * math.exp(math.lgamma(1.5) - math.lgamma(1.0)),
+                      math.sqrt(math.pi / 2), rtol=1e-14)
+    # Barron's sigmoid bound (2 r C_f)^2 / n, r = 1, n = 100: about 4 p / n, above 1 at p = 100
+    c_100 = math.sqrt(2) * math.exp(math.lgamma(50.5) - math.lgamma(50))
+    assert 3.9 < 4 * c_100**2 / 100 < 4.0
+
+
 def sawtooth_theta(k):
     parts = [np.ones(2), np.array([0.0, -0.5])]
     for _ in range(k - 1):
@@ -172,6 +212,50 @@ def test_sawtooth_has_2_to_the_k_pieces(k):
     assert np.allclose(net.predict(theta, x)[:, 0], tk, atol=1e-12)
     kinks = piecewise.kinks_1d(net, theta, 0.0, 1.0)
     assert np.allclose(kinks, np.arange(1, 2**k) / 2**k, atol=1e-12)
+
+
+@pytest.mark.parametrize("k", range(1, 9))
+def test_sawtooth_from_2_to_the_k_one_layer_units(k):
+    x = np.linspace(0, 1, 2**11 + 1)
+    tk = x.copy()
+    for _ in range(k):
+        tk = 1 - np.abs(1 - 2 * tk)
+    # the interpolant: ReLU(x - j / 2^k), j < 2^k, weights = slope changes of T^k
+    knots = np.arange(2**k + 1) / 2**k
+    vals = np.where(np.arange(2**k + 1) % 2 == 0, 0.0, 1.0)
+    slopes = np.diff(vals) / np.diff(knots)
+    w = np.concatenate([[slopes[0]], np.diff(slopes)])
+    assert w[0] == 2**k and np.all(np.abs(w[1:]) == 2 ** (k + 1))
+    assert np.allclose(np.maximum(x[:, None] - knots[:-1], 0) @ w, tk, atol=1e-9)
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_sawtooth_not_from_2_to_the_k_minus_1_one_layer_units(k):
+    # 2^k - 1 units must put one kink at each interior kink j / 2^k; every facing, least squares
+    x = np.linspace(0, 1, 2**11 + 1)
+    tk = x.copy()
+    for _ in range(k):
+        tk = np.minimum(2 * tk, 2 - 2 * tk)
+    inner = np.arange(1, 2**k) / 2**k
+    best = np.inf
+    for facing in itertools.product((1.0, -1.0), repeat=2**k - 1):
+        H = np.column_stack([np.ones_like(x),
+                             np.maximum(np.array(facing) * (x[:, None] - inner), 0)])
+        coef, *_ = np.linalg.lstsq(H, tk, rcond=None)
+        best = min(best, np.sqrt(np.mean((H @ coef - tk) ** 2)))
+    assert best > 0.04
+
+
+def test_uniform_init_leaves_a_quarter_of_the_units_dead_on_the_data():
+    # a, b ~ U(-1, 1): max_{x in [-1, 1]} a x + b = |a| + b <= 0 with probability 1/4
+    X = np.linspace(-1, 1, 200)[:, None]
+    rng = np.random.default_rng([19, 0])
+    a, b = rng.uniform(-1, 1, 200000), rng.uniform(-1, 1, 200000)
+    assert abs(np.mean(b <= -np.abs(a)) - 0.25) < 0.005
+    net = lib.MLP((1, 16, 1), "relu")
+    th = np.stack([net.init(np.random.default_rng([19, 1, s]), "uniform") for s in range(500)])
+    pre = X[None, :, :] * th[:, None, :16] + th[:, None, 16:32]  # (starts, points, units)
+    assert abs(np.mean(pre.max(axis=1) <= 0) - 0.25) < 0.02
 
 
 def test_one_hidden_layer_bends_at_most_once_per_unit():
@@ -226,8 +310,19 @@ def test_training_reaches_different_points_with_dead_units_none_beats_the_sup_er
     pre = [np.outer(X[:, 0], th[:16]) + th[16:32] for th in fits]
     kinked = np.array([np.min(np.abs(v)) < 1e-9 for v in pre])
     dead = np.array([np.sum(v.max(axis=0) <= 0) for v in pre])
+
+    def dead_units(th):
+        return (np.outer(X[:, 0], th[:16]) + th[16:32]).max(axis=0) <= 0
+
+    d_init, d_gd, d_fit = (np.array([dead_units(th) for th in ths])
+                           for ths in (starts, gd_end, fits))
+    assert np.all(d_init <= d_gd) and np.all(d_gd <= d_fit)  # none revived
+    assert np.array_equal(d_fit.sum(axis=1), dead)
+    assert d_init.sum() >= 0.6 * dead.sum() and abs(d_init.sum() - 32) < 3 * np.sqrt(24)
+    assert (dead.min(), dead.max()) == (2, 8)  # "2 to 8 of 16"
     stationary = grad < 1e-7
     best = int(np.argmin(losses))
+    assert best == int(np.argmin(errs))  # lowest loss is also lowest sup error
     assert np.all(hist[:, 5000] > hist[:, -1]) and np.all(errs < gd_errs)
     assert stationary.sum() >= 2 and stationary[best]
     assert np.sum(kinked & ~stationary) > np.sum(~stationary) / 2
