@@ -386,9 +386,9 @@ def test_best_plain_10x5_is_chaotic_and_45x5_medians_are_not():
     best = int(np.argmin(losses[:, -1]))
     base = numpy_gd(m10.layers(starts[best]), m10.residual_layers, X, y)[-1]
     rng = np.random.default_rng([SEED, 78])
-    changes = [abs(numpy_gd(m10.layers(starts[best] * (1 + 1e-12 * rng.standard_normal(
-        starts[best].shape))), m10.residual_layers, X, y)[-1] / base - 1) for _ in range(3)]
-    assert max(changes) > 0.05
+    finals = [base] + [numpy_gd(m10.layers(starts[best] * (1 + 1e-12 * rng.standard_normal(
+        starts[best].shape))), m10.residual_layers, X, y)[-1] for _ in range(6)]
+    assert max(finals) / min(finals) - 1 > 0.05
     # a residual 45x5 run (start 1, small blocks) agrees with plain numpy to 1e-9
     r45 = lib.MLP(widths(45), "leaky_relu", residual=True)
     th = small_blocks(45, he_draw(45, 1))
