@@ -79,7 +79,8 @@ the strict build), ``test_standalone.py`` (a notebook downloaded on its own says
 ``lib``), ``test_project_files.py`` (license, citation, changelog, version, this table),
 ``test_book_pdf_links.py`` (the HTML links the PDF edition only when it was built),
 ``test_student_edition.py`` (the student edition's configuration; its build shows no
-solution), and
+solution), ``test_figure_alt_text.py`` (every figure's alt text; the palette under simulated
+colour-vision deficiencies), and
 ``tests/rerun``, ``tests/pdf``, ``tests/browser`` and ``tests/jupyterlab`` (opt-in stages of
 ``.ci/run``).
 
