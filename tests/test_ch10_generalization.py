@@ -421,3 +421,47 @@ def test_sgd_points_polished_stay_flat_and_generalize_worse():
     med_s, med_g = np.median(sgd, axis=0), np.median(gd, axis=0)
     assert abs(med_s[0] - med_g[0]) < 0.1 * med_g[0]
     assert abs(med_s[1] - med_g[1]) < 0.1 * med_g[1]
+
+
+def _plain_residual_net(theta, X):
+    """The 888-parameter network written out: 1 -> 5, 29 residual 5 -> 5, 5 -> 1, 1 -> 1."""
+    shapes = [(5, 1)] + [(5, 5)] * 29 + [(1, 5), (1, 1)]
+    z, k = X, 0
+    for j, (n_out, n_in) in enumerate(shapes):
+        W = theta[k:k + n_out * n_in].reshape(n_out, n_in)
+        k += n_out * n_in
+        b = theta[k:k + n_out]
+        k += n_out
+        u = z @ W.T + b
+        leaky = np.where(u > 0, u, 0.01 * u)
+        z = u if j == len(shapes) - 1 else (z + leaky if 1 <= j <= 29 else leaky)
+    assert k == theta.size == 888
+    return z
+
+
+def test_norm_growing_walk_on_the_zero_loss_set_builds_a_swinging_interpolant():
+    X, y, theta = _first_fit()
+    Xt, yt = data.regression_1d(400, np.random.default_rng(10), lambda x: np.sin(3 * x),
+                                low=-1, high=1, grid=True)  # the grid does not use the draws
+
+    def test_loss(t):
+        return 0.5 * np.mean((_plain_residual_net(t, Xt) - yt) ** 2)
+
+    start_norm, start_test = np.sqrt(np.sum(theta**2)), test_loss(theta)
+    for _ in range(48):
+        J = RES_NET.output_jacobian(theta, X)
+        # projection of theta onto null(J) by least squares (the notebook uses J J^T solves)
+        d = theta - J.T @ np.linalg.lstsq(J.T, theta, rcond=None)[0]
+        assert np.abs(J @ d).max() < 1e-9 * np.linalg.norm(theta)
+        theta = theta + 0.02 * np.linalg.norm(theta) * d / np.linalg.norm(d)
+        for _ in range(8):
+            r = _plain_residual_net(theta, X)[:, 0] - y[:, 0]
+            theta = theta - np.linalg.lstsq(RES_NET.output_jacobian(theta, X), r, rcond=None)[0]
+        assert np.abs(_plain_residual_net(theta, X) - y).max() < 1e-8  # on the zero-loss set
+    assert np.sqrt(np.sum(theta**2)) > 2 * start_norm
+    assert test_loss(theta) > 100 * start_test
+    x_fine = np.linspace(-1, 1, 2001)[:, None]
+    assert np.abs(_plain_residual_net(theta, x_fine)).max() > 5 * np.abs(y).max()
+    # lib's forward pass agrees with the plain one at the end point
+    assert np.allclose(RES_NET.predict(theta, x_fine), _plain_residual_net(theta, x_fine),
+                       rtol=1e-10, atol=1e-12)
