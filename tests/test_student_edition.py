@@ -92,12 +92,21 @@ def _chapter_sources():
     return _squash("\n".join(parts))
 
 
+def _shipped_lib_sources():
+    """Every module of lib except the reference solutions, whitespace collapsed: the package
+    every reader gets (the JupyterLite site ships it as a wheel), with the core
+    implementations the chapters teach and the checks' own oracles."""
+    return _squash("\n".join(p.read_text() for p in sorted((ROOT / "lib").rglob("*.py"))
+                             if SOLUTIONS not in p.parents))
+
+
 def solution_fingerprints():
     """{"chNN.function": [distinctive source lines]} for every function of every solution
     module: lines of the body (not the signature or the docstring, which the stub shares),
-    long enough to be specific, and absent from every chapter's own cells, so finding one in
-    a built page means that a reference solution is shown."""
-    chapters = _chapter_sources()
+    long enough to be specific, and absent from every chapter's own cells and from the rest of
+    lib (which every reader gets), so finding one in the build means that a reference
+    solution is shown."""
+    chapters = _chapter_sources() + "\n" + _shipped_lib_sources()
     found = {}
     for path in sorted(SOLUTIONS.glob("ch*.py")):
         source = path.read_text()
