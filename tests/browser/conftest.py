@@ -34,7 +34,8 @@ if os.environ.get("BOOK_BROWSER_TESTS") != "1":
 ROOT = Path(__file__).resolve().parents[2]
 HTML = Path(os.environ.get("BOOK_HTML_DIR", ROOT / "_build" / "html")).resolve()
 SCREENSHOTS = HTML.parent / "screenshots"
-SKIP_DIRS = {"_static", "_sources", "_modules", "_images"}
+# lite/ is the JupyterLite app (not book pages): test_jupyterlite.py checks it.
+SKIP_DIRS = {"_static", "_sources", "_modules", "_images", "lite"}
 SKIP_FILES = {"genindex.html", "search.html", "py-modindex.html"}
 # Jupyter Book writes index.html as a bare <meta http-equiv="Refresh"> stub to the root page.
 REDIRECT = re.compile(r'http-equiv="refresh"[^>]*url=([^"]+)"', re.IGNORECASE)
