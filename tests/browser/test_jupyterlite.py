@@ -4,19 +4,24 @@ jupyterlite-sphinx), checked as far as a machine without internet can.
 What runs here: every chapter page has a JupyterLite launch button that opens that chapter in
 the site; the site's contents are the book's chapters, byte for byte; `lib`'s wheel is shipped
 in the site, indexed for the browser's `piplite`, holds exactly `lib`'s sources, and its version
-is the one `pyproject.toml` reads (`lib.__version__`); in Chromium the JupyterLite app opens a
-chapter with its cells and asks for the Pyodide kernel, whose runtime it requests from
-Pyodide's CDN.
+is the one `pyproject.toml` reads (`lib.__version__`). In Chromium the app opens chapter 1 from
+its launch address, the Pyodide kernel reaches idle, a pure-Python cell runs (and reports
+`sys.platform == "emscripten"`), and `lib`'s wheel installs from the site without its
+dependencies, at that version.
 
-What needs the reader's internet, and so is not run here: the Pyodide kernel itself. Pyodide
-0.314 (the one jupyterlite-pyodide-kernel 0.8 loads) starts by loading `micropip` from the
-Pyodide CDN's package set; that wheel is on neither npm nor the PyPI this machine reaches
-(which stops at micropip 0.7.2, too old for that Pyodide), so the kernel cannot reach idle
-offline. numpy and matplotlib likewise come only from that CDN. A reader online gets the
-whole chapter: the first cell installs `lib` from the site when it is not importable.
+The kernel loads Pyodide and IPython from Pyodide's CDN and `comm` from PyPI, neither of which
+this machine reaches; `pyodide_mirror.py` assembles the same files from npm and PyPI (and one
+vendored wheel, vendor/README.md) and answers those requests, as the MathJax tests answer
+MathJax's CDN from npm. numpy and matplotlib exist only on Pyodide's CDN, so `import lib`
+itself (which imports numpy) is not run here; a reader online gets the whole chapter, whose
+first cell installs `lib` from the site when it is not importable.
+
+Environment variable: BOOK_PYODIDE_DIR, a folder holding (or to receive) the mirror; default:
+a temporary folder per session.
 """
 
 import json
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -24,11 +29,11 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 import yaml
+from pyodide_mirror import MirrorError, build_mirror  # tests/browser/pyodide_mirror.py
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-PYODIDE_CDN = "https://cdn.jsdelivr.net/pyodide/"
 
 
 def lib_version():
@@ -89,32 +94,72 @@ def test_every_chapter_has_a_launch_button(page, base_url, chapter_page, lite):
     assert urlsplit(href).path == urlsplit(urljoin(base_url, "lite/lab/index.html")).path
 
 
-def test_chapter_opens_in_jupyterlite(browser, base_url):
-    """The app opens chapter 1 from its launch address, shows its cells and requests the
-    Pyodide kernel's runtime from the CDN (aborted here: see the module docstring)."""
+@pytest.fixture(scope="module")
+def pyodide_mirror(lite, tmp_path_factory):
+    cache = Path(os.environ.get("BOOK_PYODIDE_DIR") or tmp_path_factory.mktemp("pyodide"))
+    try:
+        return build_mirror(lite, cache)
+    except MirrorError as err:
+        pytest.fail(f"could not assemble the local Pyodide mirror: {err}", pytrace=False)
+
+
+def run_new_cell(page, code):
+    """Insert a code cell at the top of the open notebook, run it, return its output text."""
+    page.locator(".jp-Notebook .jp-Cell").first.click()
+    page.keyboard.press("Escape")  # command mode
+    page.keyboard.press("a")  # insert a cell above, selected
+    page.keyboard.press("Enter")  # edit it
+    page.keyboard.insert_text(code)  # as typed text, without the editor's auto-brackets
+    page.keyboard.press("Shift+Enter")
+    cell = page.locator(".jp-Notebook .jp-CodeCell").first
+    cell.locator(".jp-InputPrompt", has_text="[").filter(has_text=re.compile(r"\[\d+\]")) \
+        .wait_for(state="visible")
+    return cell.locator(".jp-OutputArea").inner_text()
+
+
+def test_chapter_runs_in_jupyterlite(browser, base_url, pyodide_mirror):
+    """Chapter 1 opens from its launch address, the Pyodide kernel reaches idle, a pure-Python
+    cell runs, and lib's wheel installs from the site at pyproject.toml's version."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    requested = []
+    local, refused = [], []
 
     def route(r):
         url = r.request.url
         if urlsplit(url).hostname == "127.0.0.1":
+            local.append(url)
             return r.continue_()
-        requested.append(url)
+        if pyodide_mirror.handles(url):
+            return pyodide_mirror.fulfill(r)
+        refused.append(url)
         return r.abort()
 
     context.route("**/*", route)
     try:
         page = context.new_page()
-        page.set_default_timeout(240_000)  # JupyterLite's first load is slow on a busy machine
+        page.set_default_timeout(240_000)  # Pyodide's start is slow on a busy 2-core machine
         page.goto(base_url + "lite/lab/index.html?path=chapters/01_perceptron.ipynb")
-        page.locator(".jp-Notebook .jp-Cell").first.wait_for(state="visible")
         page.locator(".jp-Notebook .jp-MarkdownOutput h1").filter(
             has_text="The perceptron").first.wait_for(state="visible")
         page.locator(".jp-Notebook .jp-CodeCell").first.get_by_text(
             "import lib").first.wait_for(state="visible")
-        page.wait_for_function(
-            "() => document.body.innerText.includes('Python (Pyodide)')")
-        page.wait_for_timeout(5_000)
-        assert any(u.startswith(PYODIDE_CDN) for u in requested), requested
+        status = page.locator("#jp-main-statusbar")
+        status.filter(has_text="Python (Pyodide) | Idle").wait_for(state="visible")
+
+        out = run_new_cell(page, "import sys\nprint(sys.platform, sum(k * k for k in range(10)))")
+        assert out.split() == ["emscripten", "285"], out
+
+        out = run_new_cell(page, "\n".join([
+            "import importlib.metadata, importlib.util, piplite",
+            'await piplite.install("mathdl-book-lib", deps=False)',
+            'print(importlib.metadata.version("mathdl-book-lib"))',
+            'print(importlib.util.find_spec("lib").origin)']))
+        version, origin = out.split()
+        assert version == lib_version(), out
+        assert origin.endswith("site-packages/lib/__init__.py"), out
+        wheels = [u for u in local if "/lite/pypi/mathdl_book_lib-" in u]
+        assert wheels and all(f"-{version}-py3-none-any.whl" in u for u in wheels), wheels
+        status.filter(has_text="Python (Pyodide) | Idle").wait_for(state="visible")
     finally:
         context.close()
+    assert not pyodide_mirror.missing, f"asked of the mirror, not in it: {pyodide_mirror.missing}"
+    assert not refused, f"outside requests the test does not answer: {refused}"
