@@ -5,9 +5,9 @@ What runs here: every chapter page has a JupyterLite launch button that opens th
 the site; the site's contents are the book's chapters, byte for byte; `lib`'s wheel is shipped
 in the site, indexed for the browser's `piplite`, holds exactly `lib`'s sources, and its version
 is the one `pyproject.toml` reads (`lib.__version__`). In Chromium the app opens chapter 1 from
-its launch address, the Pyodide kernel reaches idle, a pure-Python cell runs (and reports
-`sys.platform == "emscripten"`), and `lib`'s wheel installs from the site without its
-dependencies, at that version.
+its launch address with its MyST markdown rendered (jupyterlab-myst), the Pyodide kernel
+reaches idle, a pure-Python cell runs (and reports `sys.platform == "emscripten"`), and
+`lib`'s wheel installs from the site without its dependencies, at that version.
 
 The kernel loads Pyodide and IPython from Pyodide's CDN and `comm` from PyPI, neither of which
 this machine reaches; `pyodide_mirror.py` assembles the same files from npm and PyPI (and one
@@ -138,10 +138,15 @@ def test_chapter_runs_in_jupyterlite(browser, base_url, pyodide_mirror):
         page = context.new_page()
         page.set_default_timeout(240_000)  # Pyodide's start is slow on a busy 2-core machine
         page.goto(base_url + "lite/lab/index.html?path=chapters/01_perceptron.ipynb")
-        page.locator(".jp-Notebook .jp-MarkdownOutput h1").filter(
+        page.locator(".jp-Notebook .jp-MarkdownCell h1").filter(
             has_text="The perceptron").first.wait_for(state="visible")
         page.locator(".jp-Notebook .jp-CodeCell").first.get_by_text(
             "import lib").first.wait_for(state="visible")
+        # MyST renders (jupyterlab-myst): the learning goals are an admonition, not raw text
+        first = page.locator(".jp-Notebook .jp-MarkdownCell").first
+        first.locator("h1").filter(has_text="The perceptron").wait_for(state="visible")
+        text = first.inner_text()
+        assert "Learning goals" in text and ":::" not in text and "{cite:p}" not in text, text
         status = page.locator("#jp-main-statusbar")
         status.filter(has_text="Python (Pyodide) | Idle").wait_for(state="visible")
 
