@@ -817,42 +817,51 @@ SOLUTIONS["ch08", "residual_forward"] = sol08.residual_forward
 SOLUTIONS["ch08", "residual_backward"] = sol08.residual_backward
 
 
-def _res_pass(layers, X, *, skip="outside", last_tanh=False):
-    Z, V, n = [X], [], len(layers)
-    for j, (W, b) in enumerate(layers):
-        V.append(Z[-1] @ W.T + b)
-        residual = j < n - 1 and W.shape[0] == W.shape[1]
-        if j == n - 1:
-            Z.append(np.tanh(V[-1]) if last_tanh else V[-1])
-        elif residual and skip == "outside":
-            Z.append(Z[-1] + np.tanh(V[-1]))
-        elif residual and skip == "inside":
-            Z.append(np.tanh(Z[-1] + V[-1]))
-        elif residual and skip == "linear":
-            Z.append(Z[-1] + V[-1])
-        else:
-            Z.append(np.tanh(V[-1]))
-    return Z, V
+# The wrong solutions below are written the way a reader might get them wrong, one loop each,
+# and share no code with the check's own mistake variants (lib/exercises/ch08.py).
+
+
+def _is_residual(layers, j):
+    W, _ = layers[j]
+    return j < len(layers) - 1 and W.shape[0] == W.shape[1]
 
 
 @wrong("ch08", "residual_forward", "a square hidden layer adds its input")
 def resfwd_no_skip(layers, X):
-    return _res_pass(layers, X, skip="none")[0][-1]
+    z = X
+    for W, b in layers[:-1]:
+        z = np.tanh(z @ W.T + b)  # a plain tanh layer everywhere
+    W, b = layers[-1]
+    return z @ W.T + b
 
 
 @wrong("ch08", "residual_forward", "not tanh(z_j + v_j)")
 def resfwd_skip_inside(layers, X):
-    return _res_pass(layers, X, skip="inside")[0][-1]
+    z = X
+    for j, (W, b) in enumerate(layers[:-1]):
+        v = z @ W.T + b
+        z = np.tanh(z + v) if _is_residual(layers, j) else np.tanh(v)
+    W, b = layers[-1]
+    return z @ W.T + b
 
 
 @wrong("ch08", "residual_forward", "the activation is missing")
 def resfwd_linear_branch(layers, X):
-    return _res_pass(layers, X, skip="linear")[0][-1]
+    z = X
+    for j, (W, b) in enumerate(layers[:-1]):
+        v = z @ W.T + b
+        z = z + v if _is_residual(layers, j) else np.tanh(v)
+    W, b = layers[-1]
+    return z @ W.T + b
 
 
 @wrong("ch08", "residual_forward", "no activation on the last layer")
 def resfwd_last_tanh(layers, X):
-    return _res_pass(layers, X, last_tanh=True)[0][-1]
+    z = X
+    for j, (W, b) in enumerate(layers):
+        branch = np.tanh(z @ W.T + b)  # the output layer gets a tanh as well
+        z = z + branch if _is_residual(layers, j) else branch
+    return z
 
 
 @wrong("ch08", "residual_forward", "rows are examples", False)
@@ -860,38 +869,64 @@ def resfwd_columns(layers, X):
     return sol08.residual_forward(layers, X).T
 
 
-def _res_back(layers, X, delta_out, *, skip=True, prime_at="v", mean=False, skip_g=False):
-    Z, V = _res_pass(layers, X)
-    n, grads, delta = len(layers), [], delta_out
-    for j in reversed(range(n)):
-        W, _ = layers[j]
-        residual = j < n - 1 and W.shape[0] == W.shape[1]
-        at = (np.tanh(V[j]) if prime_at == "z" else V[j])
-        G = delta if j == n - 1 else delta * (1 - np.tanh(at) ** 2)
-        grads.append(((G.T @ Z[j]) / len(X), G.sum(axis=0) / len(X)) if mean
-                     else (G.T @ Z[j], G.sum(axis=0)))
-        delta = G @ W + ((G if skip_g else delta) if residual and skip else 0)
-    return grads[::-1]
+def _stored_forward(layers, X):
+    """Inputs z_j and pre-activations v_j of every layer of the residual tanh network."""
+    inputs, pre = [], []
+    z = X
+    for j, (W, b) in enumerate(layers):
+        inputs.append(z)
+        v = z @ W.T + b
+        pre.append(v)
+        if j == len(layers) - 1:
+            z = v
+        else:
+            z = z + np.tanh(v) if _is_residual(layers, j) else np.tanh(v)
+    return inputs, pre
 
 
 @wrong("ch08", "residual_backward", "delta_j = W_j^T g_j + delta_{j+1}")
 def resback_missing_skip_delta(layers, X, delta_out):
-    return _res_back(layers, X, delta_out, skip=False)
+    inputs, pre = _stored_forward(layers, X)
+    grads, d = [None] * len(layers), delta_out
+    for j in range(len(layers) - 1, -1, -1):
+        g = d if j == len(layers) - 1 else d * (1 - np.tanh(pre[j]) ** 2)
+        grads[j] = (g.T @ inputs[j], g.sum(axis=0))
+        d = g @ layers[j][0]  # the skip's "+ delta" is forgotten
+    return grads
 
 
 @wrong("ch08", "residual_backward", "not at the branch's output")
 def resback_prime_at_output(layers, X, delta_out):
-    return _res_back(layers, X, delta_out, prime_at="z")
+    inputs, pre = _stored_forward(layers, X)
+    grads, d = [None] * len(layers), delta_out
+    for j in range(len(layers) - 1, -1, -1):
+        a = np.tanh(pre[j])
+        g = d if j == len(layers) - 1 else d * (1 - np.tanh(a) ** 2)  # tanh' taken at a
+        grads[j] = (g.T @ inputs[j], g.sum(axis=0))
+        d = g @ layers[j][0] + (d if _is_residual(layers, j) else 0)
+    return grads
 
 
 @wrong("ch08", "residual_backward", "sum over the batch")
 def resback_mean(layers, X, delta_out):
-    return _res_back(layers, X, delta_out, mean=True)
+    inputs, pre = _stored_forward(layers, X)
+    grads, d, N = [None] * len(layers), delta_out, len(X)
+    for j in range(len(layers) - 1, -1, -1):
+        g = d if j == len(layers) - 1 else d * (1 - np.tanh(pre[j]) ** 2)
+        grads[j] = (g.T @ inputs[j] / N, g.mean(axis=0))  # averaged a second time
+        d = g @ layers[j][0] + (d if _is_residual(layers, j) else 0)
+    return grads
 
 
 @wrong("ch08", "residual_backward", "not + g_j")
 def resback_skip_through_prime(layers, X, delta_out):
-    return _res_back(layers, X, delta_out, skip_g=True)
+    inputs, pre = _stored_forward(layers, X)
+    grads, d = [None] * len(layers), delta_out
+    for j in range(len(layers) - 1, -1, -1):
+        g = d if j == len(layers) - 1 else d * (1 - np.tanh(pre[j]) ** 2)
+        grads[j] = (g.T @ inputs[j], g.sum(axis=0))
+        d = g @ layers[j][0] + (g if _is_residual(layers, j) else 0)  # g, not delta
+    return grads
 
 
 @wrong("ch08", "residual_backward", "should be a list of", False)
