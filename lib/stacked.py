@@ -1,4 +1,4 @@
-r"""Train K networks of the same architecture at once (chapters 8 and 10).
+r"""Train K networks of the same architecture at once (chapters 7 and 8).
 
 Many experiments of the book train several networks that share one architecture and differ
 only in their initial parameters (seeds) or in whether the square hidden layers carry skip
@@ -32,10 +32,12 @@ except for the positively homogeneous ones (identity, ReLU, leaky ReLU), where i
 fewer; the backward pass reuses :math:`\sigma'(v)`). ``tests/test_mlp.py`` checks its
 gradients against :meth:`lib.mlp.MLP.backward` over activations, losses and batch sizes.
 
-Member ``k`` follows exactly the iterates :func:`lib.optim.train` produces from
-``thetas[k]`` (full batch), or from a generator in the same state as ``rng`` (minibatches:
-all members see the same shuffled order). ``tests/test_stacked.py`` checks both to
-:math:`10^{-10}`.
+Member ``k`` follows the iterates :func:`lib.optim.train` produces from ``thetas[k]`` (full
+batch), or from a generator in the same state as ``rng`` (minibatches: all members see the
+same shuffled order), up to rounding: the batched products sum in another order. One step
+agrees to about 1e-16; over many steps gradient descent can amplify that difference on an
+ill-conditioned run (``benchmarks/stacked_training.py`` shows both). ``tests/test_stacked.py``
+checks the agreement to :math:`10^{-10}` on well-conditioned runs.
 
 Example
 -------
@@ -452,8 +454,8 @@ def train_many(
     r"""Train K same-shaped networks at once by full-batch GD or shuffled-cyclic SGD.
 
     Each member follows :math:`\theta^{(k)}_{t+1} = \theta^{(k)}_t - \gamma\big(\nabla
-    \hat L(\theta^{(k)}_t) + \lambda\theta^{(k)}_t\big)`, exactly as :func:`lib.optim.train`
-    would on its own.
+    \hat L(\theta^{(k)}_t) + \lambda\theta^{(k)}_t\big)`, as :func:`lib.optim.train` would
+    on its own (up to rounding, see the module docstring).
 
     Parameters
     ----------

@@ -12,6 +12,9 @@ Environment variables:
                        temporary folder, installed with npm once per session. The reader
                        fixtures answer the page's MathJax CDN requests from it, so math renders
                        with no internet access. No npm is a test failure, not a skip.
+    BOOK_PYODIDE_DIR   a folder holding (or to receive) the Pyodide mirror of the JupyterLite
+                       test (test_jupyterlite.py, pyodide_mirror.py: npm's pyodide and PyPI's
+                       wheels); default: a temporary folder per session.
 """
 
 import functools

@@ -1,26 +1,24 @@
 """A local stand-in for the part of Pyodide's CDN that the JupyterLite kernel needs to start.
 
-The site's Pyodide kernel (jupyterlite-pyodide-kernel) loads Pyodide from
+The site's Pyodide kernel (jupyterlite-pyodide-kernel 0.8.6) loads Pyodide 314.0.6 from
 ``https://cdn.jsdelivr.net/pyodide/v<version>/full/`` and, before it can run a cell, installs
-from that distribution ``micropip`` and IPython with its pure-Python dependencies. This machine
-reaches npm and PyPI but not that CDN, so :func:`build_mirror` assembles the same distribution
-from what it can reach:
+from that distribution ``micropip`` and IPython with its pure-Python dependencies. The browser
+test answers every outside request itself, so :func:`build_mirror` assembles the same
+packages, at the versions of Pyodide's lock, from the npm registry and PyPI:
 
 - Pyodide's core (interpreter, standard library, ``pyodide-lock.json``) is the npm package
   ``pyodide`` at the version the site's kernel loads (read from the site's own JavaScript);
-- each pure-Python package the kernel needs is PyPI's wheel of the version the lock names,
-  under the lock's file name;
-- ``micropip`` is ``vendor/micropip-<version>-py3-none-any.whl``: the reachable PyPI stops
-  before the micropip this Pyodide uses, so the wheel is kept here, built from the pyodide/micropip
-  sources at that release (vendor/README.md); its version is checked against the lock.
+- each pure-Python package the kernel needs, micropip included, is PyPI's wheel of the
+  version the lock names, under the lock's file name (``pip download --python-version`` of
+  the lock's Python: micropip requires Python >= 3.13, so pip would hide it otherwise).
 
 The kernel also installs ``comm`` from PyPI (it is in neither the site nor Pyodide's lock);
 PyPI's newest wheel of it is served at PyPI's simple-index address (``PYPI_NEEDS``).
 
 Pyodide's CDN repacks the wheels it serves, so their bytes (and the lock's SHA-256 digests)
 differ from PyPI's; the mirror's lock is Pyodide's with the digests of the files it actually
-serves, so Pyodide still checks every file it loads. Nothing else of the lock changes, and a
-package the kernel asks for that is not in the mirror is answered 404, failing the test.
+serves, so Pyodide still checks every package it loads. Nothing else of the lock changes, and
+a file the kernel asks for that is not in the mirror is answered 404, failing the test.
 Compiled packages (numpy, matplotlib) are not mirrored: they exist only on Pyodide's CDN.
 """
 
@@ -35,12 +33,11 @@ import sys
 import tarfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-VENDOR = HERE / "vendor"
 CDN = "https://cdn.jsdelivr.net/pyodide/"
 # What the kernel's worker loads before it reports idle: micropip (Pyodide's loadPackage),
 # then piplite.install of ipykernel, comm, pyodide-kernel, jedi and ipython (ipykernel and
-# pyodide-kernel are shims shipped in the site; the rest resolve to the Pyodide lock).
+# pyodide-kernel are shims shipped in the site, jedi and ipython resolve to the Pyodide lock,
+# comm to PyPI).
 KERNEL_NEEDS = ("micropip", "ipython", "jedi")
 PYPI_NEEDS = ("comm",)
 PYPI_SIMPLE = "https://pypi.org/simple/"
@@ -123,20 +120,14 @@ def build_mirror(site: Path, cache: Path) -> Mirror:
         file_name = entry["file_name"]
         if not file_name.endswith("-none-any.whl"):
             raise MirrorError(f"{key}: {file_name} is not a pure-Python wheel")
-        if key == "micropip":
-            source = VENDOR / file_name
-            if not source.is_file():
-                have = sorted(p.name for p in VENDOR.glob("micropip-*.whl"))
-                raise MirrorError(f"this Pyodide loads {file_name}; vendor/ holds {have}")
-        else:
-            _run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                  "--only-binary=:all:", "--python-version", lock["info"]["python"],
-                  "--dest", str(wheels), f"{entry['name']}=={entry['version']}"],
-                 f"pip download {entry['name']}=={entry['version']}")
-            source = wheels / file_name
-            if not source.is_file():
-                raise MirrorError(f"PyPI's wheel of {key} is not named {file_name}: "
-                                  f"{sorted(p.name for p in wheels.iterdir())}")
+        _run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+              "--only-binary=:all:", "--python-version", lock["info"]["python"],
+              "--dest", str(wheels), f"{entry['name']}=={entry['version']}"],
+             f"pip download {entry['name']}=={entry['version']}")
+        source = wheels / file_name
+        if not source.is_file():
+            raise MirrorError(f"PyPI's wheel of {key} is not named {file_name}: "
+                              f"{sorted(p.name for p in wheels.iterdir())}")
         shutil.copy(source, out / file_name)
         entry["sha256"] = hashlib.sha256((out / file_name).read_bytes()).hexdigest()
     pypi = out / "pypi"

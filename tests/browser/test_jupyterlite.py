@@ -9,12 +9,12 @@ its launch address with its MyST markdown rendered (jupyterlab-myst), the Pyodid
 reaches idle, a pure-Python cell runs (and reports `sys.platform == "emscripten"`), and
 `lib`'s wheel installs from the site without its dependencies, at that version.
 
-The kernel loads Pyodide and IPython from Pyodide's CDN and `comm` from PyPI, neither of which
-this machine reaches; `pyodide_mirror.py` assembles the same files from npm and PyPI (and one
-vendored wheel, vendor/README.md) and answers those requests, as the MathJax tests answer
+The kernel loads Pyodide and IPython from Pyodide's CDN and `comm` from PyPI. The test
+answers every outside request itself: `pyodide_mirror.py` assembles the same packages, at the
+versions of Pyodide's lock, from the npm registry and PyPI, as the MathJax tests answer
 MathJax's CDN from npm. numpy and matplotlib exist only on Pyodide's CDN, so `import lib`
-itself (which imports numpy) is not run here; a reader online gets the whole chapter, whose
-first cell installs `lib` from the site when it is not importable.
+(which imports numpy) is not run here, and neither is a whole chapter under Pyodide: online,
+the first cell installs `lib` from the site with its dependencies from Pyodide's CDN.
 
 Environment variable: BOOK_PYODIDE_DIR, a folder holding (or to receive) the mirror; default:
 a temporary folder per session.
