@@ -1225,8 +1225,12 @@ def _same(a, b):
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 CHECK_CALL = re.compile(r"^(ch\d\d)\.(check_\w+)\((\w+)\)$", re.M)
-INCLUDE = re.compile(r"```\{literalinclude\} \.\./lib/exercises/solutions/(ch\d\d)\.py\n"
-                     r"(?::language: python\n)?:pyobject: (\w+)\n```")
+# The sentence before the include names the function and file, for JupyterLab, whose MyST
+# renderer cannot include files; the backreferences make the two agree.
+INCLUDE = re.compile(r"The reference solution, `(?P<func>\w+)` in "
+                     r"`lib/exercises/solutions/(?P<module>ch\d\d)\.py`:\n\n"
+                     r"```\{literalinclude\} \.\./lib/exercises/solutions/(?P=module)\.py\n"
+                     r"(?::language: python\n)?:pyobject: (?P=func)\n```")
 
 
 def _exercise_cells(nb_path):
@@ -1243,7 +1247,7 @@ def test_notebook_exercise_cells_are_stub_check_and_included_solution(nb):
         assert len(calls) >= 2, f"{nb.name}: fewer than two coding exercises"
     chapter = f"ch{nb.name[:2]}"
     sources = [src for src, _ in cells]
-    includes = {(m.group(1), m.group(2)) for src in sources for m in INCLUDE.finditer(src)}
+    includes = {(m["module"], m["func"]) for src in sources for m in INCLUDE.finditer(src)}
     for match, cell in calls:
         module, check, func = match.groups()
         assert module == chapter, f"{nb.name} calls {module}'s check"
