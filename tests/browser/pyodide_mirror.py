@@ -33,7 +33,6 @@ import sys
 import tarfile
 from pathlib import Path
 
-CDN = "https://cdn.jsdelivr.net/pyodide/"
 # What the kernel's worker loads before it reports idle: micropip (Pyodide's loadPackage),
 # then piplite.install of ipykernel, comm, pyodide-kernel, jedi and ipython (ipykernel and
 # pyodide-kernel are shims shipped in the site, jedi and ipython resolve to the Pyodide lock,
@@ -89,6 +88,13 @@ def _run(cmd, what):
         raise MirrorError(f"{what} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
 
 
+def _pip_download(spec, python, dest):
+    """PyPI's wheel of ``spec`` for ``python`` (the lock's Python: micropip, for one, requires
+    Python >= 3.13, which pip would otherwise hide)."""
+    _run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+          "--python-version", python, "--dest", str(dest), spec], f"pip download {spec}")
+
+
 def build_mirror(site: Path, cache: Path) -> Mirror:
     """Assemble the mirror in ``cache`` (reused when complete)."""
     url = site_pyodide_url(site)
@@ -120,10 +126,7 @@ def build_mirror(site: Path, cache: Path) -> Mirror:
         file_name = entry["file_name"]
         if not file_name.endswith("-none-any.whl"):
             raise MirrorError(f"{key}: {file_name} is not a pure-Python wheel")
-        _run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-              "--only-binary=:all:", "--python-version", lock["info"]["python"],
-              "--dest", str(wheels), f"{entry['name']}=={entry['version']}"],
-             f"pip download {entry['name']}=={entry['version']}")
+        _pip_download(f"{entry['name']}=={entry['version']}", lock["info"]["python"], wheels)
         source = wheels / file_name
         if not source.is_file():
             raise MirrorError(f"PyPI's wheel of {key} is not named {file_name}: "
@@ -132,9 +135,7 @@ def build_mirror(site: Path, cache: Path) -> Mirror:
         entry["sha256"] = hashlib.sha256((out / file_name).read_bytes()).hexdigest()
     pypi = out / "pypi"
     for name in PYPI_NEEDS:
-        _run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-              "--only-binary=:all:", "--python-version", lock["info"]["python"],
-              "--dest", str(wheels), name], f"pip download {name}")
+        _pip_download(name, lock["info"]["python"], wheels)
         (wheel,) = [p for p in wheels.glob("*.whl")
                     if _normalise(p.name.split("-")[0]) == _normalise(name)]
         (pypi / "files").mkdir(parents=True, exist_ok=True)
