@@ -80,9 +80,9 @@ the strict build), ``test_standalone.py`` (a notebook downloaded on its own says
 ``test_book_pdf_links.py`` (the HTML links the PDF edition only when it was built),
 ``test_student_edition.py`` (the student edition's configuration; its build shows no
 solution), ``test_figure_alt_text.py`` (every figure's alt text; the palette under simulated
-colour-vision deficiencies), and
-``tests/rerun``, ``tests/pdf``, ``tests/browser`` and ``tests/jupyterlab`` (opt-in stages of
-``.ci/run``).
+colour-vision deficiencies), ``test_nbval_kernel.py`` (``pytest --nbval`` starts a kernel again
+that dies before its first reply), and ``tests/rerun``, ``tests/pdf``, ``tests/browser`` and
+``tests/jupyterlab`` (opt-in stages of ``.ci/run``).
 
 One BLAS thread
 ---------------
