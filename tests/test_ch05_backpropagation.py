@@ -150,14 +150,55 @@ def test_skip_connections_keep_deltas_from_vanishing():
         assert ratio[True] > 100 * ratio[False]
 
 
+def _one_sided_slopes(loss, W2, d, h=1e-6):
+    """(loss(W2 + h d) - loss(W2)) / h and the same along -d."""
+    return [(loss(W2 + t * h * d) - loss(W2)) / h for t in (1.0, -1.0)]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_louppe_loss_has_a_kink_at_W2_zero(seed):
+    """Section 'Louppe's example': at W2 = 0 the one-sided slopes of the loss along d and -d
+    are lambda |d| +- <G_data, d> (G_data = U2^T (1/2 - y) / N, every yhat being 1/2): they
+    sum to 2 lambda |d| (0.455 for the chapter's d), not 0; at W2 != 0 they sum to 0 (below
+    1e-5). lib's loss and a plain numpy loss, on the chapter's data (seed 0) and others."""
+    d_x, q, lam = 3, 4, 0.1
+    if seed == 0:  # the chapter's W1, data and direction
+        rng = np.random.default_rng([SEED, 21])
+        W1, W2 = rng.normal(size=(d_x, q)), rng.normal(size=q)
+        rng = np.random.default_rng([SEED, 22])
+        X = rng.normal(size=(10, d_x))
+        y = (rng.random(10) < 0.5).astype(float)
+        d = np.random.default_rng([SEED, 24]).normal(size=q)
+    else:
+        rng = np.random.default_rng([SEED, 240, seed])
+        W1, W2 = rng.normal(size=(d_x, q)), rng.normal(size=q)
+        X = rng.normal(size=(10, d_x))
+        y = (rng.random(10) < 0.5).astype(float)
+        d = rng.normal(size=q)
+    U2 = 1 / (1 + np.exp(-(X @ W1)))
+    g_data = U2.T @ (0.5 - y) / len(X)
+    jump = 2 * lam * np.linalg.norm(d)
+    losses_to_check = [
+        lambda w: backprop.louppe_forward(X, y, W1, w, lam).loss,
+        lambda w: _louppe_loss_np(X, y, W1, w, lam, np.linalg.norm),
+    ]
+    for loss in losses_to_check:
+        s_d, s_minus_d = _one_sided_slopes(loss, np.zeros(q), d)
+        assert abs(s_d + s_minus_d - jump) < 1e-5
+        assert abs(s_d - s_minus_d - 2 * g_data @ d) < 1e-5
+        smooth = _one_sided_slopes(loss, W2, d)
+        assert abs(sum(smooth)) < 1e-5
+    if seed == 0:  # the printed line
+        s_d, s_minus_d = _one_sided_slopes(losses_to_check[0], np.zeros(q), d)
+        assert [f"{v:.3f}" for v in (s_d, s_minus_d, s_d + s_minus_d, jump)] == [
+            "-0.011", "0.466", "0.455", "0.455"]
+
+
 def test_louppe_penalty_kink_and_paths():
-    """Section 'Louppe's example'."""
+    """Section 'Louppe's example': centred differences of the penalty at 0 give 0; the two
+    paths of W1."""
     rng = np.random.default_rng(SEED)
     lam, q = 0.1, 4
-    d = rng.normal(size=q)
-    h = 1e-6
-    slopes = [lam * np.linalg.norm(t * h * d) / h for t in (1.0, -1.0)]
-    assert np.allclose(slopes, lam * np.linalg.norm(d)) and min(slopes) > 0
     assert np.allclose(gradcheck.numerical_gradient(lambda w: lam * np.linalg.norm(w),
                                                     np.zeros(q)), 0)
     W1, W2 = rng.normal(size=(3, q)), rng.normal(size=q)
@@ -326,6 +367,9 @@ def test_finite_difference_step_tradeoff(seed):
     if seed == 0:  # the chapter's points: the printed best step
         assert f"{eps[np.argmin(err_c)]:.1e}" == "1.8e-05"
     assert np.all(err_f[eps >= 1e-6] > 10 * err_c[eps >= 1e-6])
+    # the figure's alt text: centred minimum a few 1e-12, one-sided a few 1e-9 at 3e-8 to 1e-7
+    assert 1e-12 < err_c.min() < 1e-11
+    assert 2e-8 < eps[np.argmin(err_f)] < 2e-7 and 1e-9 < err_f.min() < 1e-8
 
 
 def test_relative_error_is_scale_free_and_catches_a_missing_term():
@@ -648,3 +692,51 @@ def test_louppe_loss_is_the_written_formula_and_spectral_exercise_full_gradient(
         e[k] = 1e-6
         num[k] = (loss(t0 + e) - loss(t0 - e)) / 2e-6
     assert np.linalg.norm(g - num) / (np.linalg.norm(g) + np.linalg.norm(num)) < 1e-8
+
+
+def test_chain_rule_proof_example_child_ancestor_of_child():
+    """Section 'Computational graphs', proof of the chain rule: with k1 = x^2, k2 = x k1,
+    f = k2, perturbing k1 with k2 recomputed gives df/dk1 = x (not 0, the derivative of
+    (k1, k2) -> k2 in k1), and the theorem's sum x * 2x + 1 * k1 = 3x^2 is df/dx."""
+    h = 1e-6
+    for x in (-1.7, 0.4, 2.3):
+        k1 = x ** 2
+
+        def f_from_k1(k, x=x):  # F_2(x, k1): k2 = x k1 recomputed
+            return x * k
+
+        df_dk1 = (f_from_k1(k1 + h) - f_from_k1(k1 - h)) / (2 * h)
+        assert abs(df_dk1 - x) < 1e-8 and abs(x) > 0.1
+        df_dx = ((x + h) ** 3 - (x - h) ** 3) / (2 * h)  # f = x * x^2 as a function of x
+        assert abs(df_dx - (df_dk1 * 2 * x + 1.0 * k1)) < 1e-6
+
+
+def test_louppe_graph_draws_the_loss_as_an_operation_with_a_colour_key():
+    """Section 'Louppe's example', the graph figure: run the cell as the book shows it; the
+    loss node has the colours of the operations, and the legend's three markers have the
+    colours of the parameter, operation and input circles."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from lib import plotting
+
+    nb = json.loads(Path(__file__).resolve().parents[1].joinpath(
+        "chapters", "05_backpropagation.ipynb").read_text(encoding="utf-8"))
+    cell = next("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"
+                and "Louppe's example: data path" in "".join(c["source"]))
+    ns = {"plotting": plotting, "plt": plt, "np": np}
+    exec(cell, ns)  # noqa: S102
+    ax, nodes = ns["ax"], ns["nodes"]
+    circle = dict(zip(nodes, ax.patches, strict=True))
+    assert nodes["l"][2] == "op"
+    colours = {n: (circle[n].get_facecolor(), circle[n].get_edgecolor()) for n in nodes}
+    assert colours["l"] == colours["u1"] != colours["x"] != colours["W1"] != colours["u1"]
+    handles = ax.get_legend().legend_handles
+    assert len(handles) == 3
+    for handle, node in zip(handles, ("W1", "u1", "x"), strict=True):
+        face = matplotlib.colors.to_rgba(handle.get_markerfacecolor())
+        edge = matplotlib.colors.to_rgba(handle.get_markeredgecolor())
+        assert np.allclose(face, colours[node][0]) and np.allclose(edge, colours[node][1])
+    plt.close("all")
