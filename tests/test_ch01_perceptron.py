@@ -145,6 +145,22 @@ def test_shifted_data_keep_the_margin_but_not_the_bound(seed):
     assert m.max() <= (R / g) ** 2 and ms.max() <= (Rs / gs) ** 2
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_a_shift_that_lowers_b_raises_gamma(seed):
+    # moving the data by b w / |w|^2 puts the true line through the origin: gamma becomes the
+    # input margin 0.1, above the unshifted gamma = 0.1 |w| / |(w, b)|
+    X, y = data.separable_blobs(100, np.random.default_rng([seed, 5]), margin=0.1, w=W_TRUE,
+                                b=B_TRUE)
+    c = B_TRUE * W_TRUE / (W_TRUE @ W_TRUE)
+    t = 2 * y - 1
+    Xc = X + c
+    assert abs(np.min(t * (Xc @ W_TRUE)) / np.linalg.norm(W_TRUE) - 0.1) < 1e-12  # b = 0 now
+    g, _ = constants(X, y, np.append(W_TRUE, B_TRUE))
+    gc, _ = constants(Xc, y, np.append(W_TRUE, 0.0))
+    assert abs(gc - 0.1) < 1e-12 and gc > g
+    assert abs(g - 0.1 * np.linalg.norm(W_TRUE) / np.hypot(np.linalg.norm(W_TRUE), B_TRUE)) < 1e-12
+
+
 @pytest.mark.parametrize("seed", range(10))
 def test_maximum_margin_bound_and_the_perceptrons_own_direction(seed):
     X, y = data.separable_blobs(100, np.random.default_rng([seed, 5]), margin=0.1, w=W_TRUE,
