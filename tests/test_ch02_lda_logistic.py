@@ -293,6 +293,21 @@ def test_exact_risks_match_a_large_test_set():
         assert abs(ll_x - ll.mean()) < 4 * ll.std() / math.sqrt(len(yt))
 
 
+@pytest.mark.parametrize("sd", [10.0, 20.0, 50.0, 100.0, 300.0])
+def test_trapezoid_rule_on_the_kinked_integrand_matches_its_closed_form(sd):
+    # the chapter's quadrature (trapezoid in u = m + sd z, step min(0.05, sd / 20), +-12 sd),
+    # written again here, on E max(u, 0) = m Phi(m / sd) + sd phi(m / sd), at spreads like the
+    # widest fit's (the chapter asserts it is above 5 sd_Bayes ~ 10): relative gap below 1e-4
+    h = min(0.05, sd / 20)
+    for m in (-2.0, 0.3, 5.0):
+        u = m + np.arange(-12 * sd, 12 * sd + h / 2, h)
+        density = np.exp(-0.5 * ((u - m) / sd) ** 2) / (sd * math.sqrt(2 * math.pi))
+        trap = density @ np.maximum(u, 0.0) * h
+        closed = (m * 0.5 * math.erfc(-m / sd / math.sqrt(2))
+                  + sd * math.exp(-0.5 * (m / sd) ** 2) / math.sqrt(2 * math.pi))
+        assert abs(trap - closed) < 1e-4 * closed
+
+
 @pytest.mark.parametrize("seed", [2, 10, 11, 12])
 def test_lda_efficiency_over_many_training_sets(seed):
     # the chapter's repetition (its SEED is 2): 300 training sets at N = 400 and N = 30,
