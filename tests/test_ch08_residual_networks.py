@@ -180,6 +180,11 @@ def test_ablation_residual_he_diverges_plain_small_is_constant():
                      for (W, _), r in zip(res.layers(he[0]), res.residual_layers, strict=True)])
     assert np.abs(out).max() <= bound * np.abs(X).max()
     assert np.abs(out).max() > 1e5
+    # the prose: the largest |m| over the data runs from 5e5 to 5e9 over the 5 He starts
+    # (oracle: the plain-numpy forward pass)
+    per_start = np.array([np.abs(numpy_forward(res.layers(th), res.residual_layers, X)).max()
+                          for th in he])
+    assert 4e5 < per_start.min() < 7e5 and 4e9 < per_start.max() < 6e9
     with pytest.raises(lib.optim.DivergenceError):
         stacked.train_many(res, he, X, y, lr=0.03, epochs=50)
     small = np.stack([lib.init.scale_residual_blocks(plain, th, 0.05) for th in he])
@@ -325,7 +330,7 @@ def experiment():
             th0 = th.copy()
             th = th * (1 + 1e-12 * np.random.default_rng([SEED, 77, k]).standard_normal(th.shape))
             final, losses = stacked.train_many(net, th, X, y, lr=0.03, epochs=5000)
-            out[k, variant] = (net, th0, final, losses[:, -1])
+            out[k, variant] = (net, th0, final, losses[:, -1], losses)
     return X, y, eps, out
 
 
@@ -357,7 +362,7 @@ def test_best_fits_near_the_noise_level_are_close_to_f(experiment):
     dists = []
     for k in DEPTHS:
         for v in ("plain", "residual"):
-            net, _, final, loss = out[k, v]
+            net, _, final, loss, _ = out[k, v]
             i = int(np.argmin(loss))
             if loss[i] < 1.5 * noise:
                 m = numpy_forward(net.layers(final[i]), net.residual_layers, xs)
@@ -367,7 +372,7 @@ def test_best_fits_near_the_noise_level_are_close_to_f(experiment):
 
 def test_plain_small_blocks_move_only_the_last_layers(experiment):
     X, y, _, out = experiment
-    net, th0, final, loss = out[45, "plain small"]
+    net, th0, final, loss, _ = out[45, "plain small"]
     for a, b in zip(th0, final, strict=True):
         before, after = net.layers(a), net.layers(b)
         dW = [np.abs(W1 - W0).max() for (W0, _), (W1, _) in zip(before, after, strict=True)]
@@ -376,6 +381,23 @@ def test_plain_small_blocks_move_only_the_last_layers(experiment):
         assert max(dW[:40]) < 1e-9 and max(dW) < 1e-3
         assert max(db[-3:]) > 1e-3
     assert np.allclose(loss, 0.5 * y.var(), rtol=1e-6)
+
+
+def test_loss_curves_described_in_the_alt_texts(experiment):
+    """Best 3x5 starts: above 0.1 at epoch 100, below 0.046 first between epochs 300 and 500;
+    the plain median leaves 0.99 (1/2) var y near epoch 750 (3x5) and 2500 (5x5)."""
+    X, y, _, out = experiment
+    half_var = 0.5 * np.mean((y - y.mean())**2)
+    for v in ("plain", "residual"):
+        loss, curves = out[3, v][3], out[3, v][4]
+        best = curves[int(np.argmin(loss))]
+        assert best[100] > 0.1 and 300 < np.argmax(best < 0.046) < 500
+    assert out[3, "plain"][3].min() > 0.04 and out[3, "residual"][3].min() < 0.01
+    for k, (lo, hi) in ((3, (650, 850)), (5, (2300, 2700))):
+        loss, curves = out[k, "plain"][3], out[k, "plain"][4]
+        median = curves[int(np.argsort(loss)[2])]
+        assert lo < np.argmax(median < 0.99 * half_var) < hi
+        assert 0.05 < median[-1] < 0.09
 
 
 def test_best_plain_10x5_is_chaotic_and_45x5_medians_are_not():
