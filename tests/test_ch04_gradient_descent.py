@@ -162,6 +162,38 @@ def test_explorer_cycles_valley_jumps_and_divergence_of_the_wavy_function():
     far = np.linspace(55, 1e4, 100_001)
     for sgn in (1, -1):
         assert np.all(np.abs(sgn * far - 11 * _wavy_fp(sgn * far)) > far)
+    assert np.all(np.abs(div[6:] - [25.2, 19.3, 33.1, 40.7, 38.0, 34.9, 31.7]) < 0.045)
+    assert np.all(np.diff(div[9:]) < 0)  # the 12 steps drawn end closer in than step 9
+
+
+def test_divergent_run_passes_55_then_grows_for_perturbed_starts():
+    """'Three examples': starts within a relative 1e-12 of x0 = 2 (other draws than the
+    chapter's) all pass |x| = 55 within 100 steps, from about step 18 to beyond step 30, and
+    grow at every step after that; step by step, scalar plain numpy."""
+    rng = np.random.default_rng([4, 77])
+    t55 = []
+    for eps in np.concatenate([[0.0], 1e-12 * rng.standard_normal(300)]):
+        a = np.abs(_wavy_gd(2.0 * (1 + eps), 11.0, 100))
+        assert a.max() > 55
+        t = int(np.argmax(a > 55))
+        assert np.all(np.diff(a[t:]) > 0)
+        t55.append(t)
+    assert 17 <= min(t55) <= 19 and max(t55) > 30
+
+
+def test_period_doubling_and_hump_crossing_from_four():
+    """Explorer section: from x0 = 4 the iterates end on cycles of period 2, 4, 8 at
+    gamma = 2.5, 2.95, 3.05, never cross the hump for gamma <= 3.60 (and neither do starts
+    within 1e-12 of 4) and cross it at 3.65; scalar plain numpy, 20000 steps."""
+    x_h = _bisect(_wavy_fp, 1, 3)
+    for g, p in ((2.5, 2), (2.95, 4), (3.05, 8)):
+        tail = _wavy_gd(4.0, g, 20_000)[-2000:]
+        per = next(q for q in range(1, 65) if np.max(np.abs(tail[q:] - tail[:-q])) < 1e-7)
+        assert per == p
+    for eps in (0.0, 1e-12, -1e-12):
+        for g in (3.5, 3.55, 3.6):
+            assert _wavy_gd(4.0 * (1 + eps), g, 20_000).min() > x_h + 0.05
+        assert _wavy_gd(4.0 * (1 + eps), 3.65, 200).min() < x_h - 1
 
 
 def _wavy_gd(x0, gamma, steps):
@@ -440,6 +472,19 @@ def test_excess_error_matches_plain_numpy_and_claims_hold_over_seeds():
                                       rng=np.random.default_rng(8), n_sets=200)
     est, opt = _excess_experiment(np.random.default_rng(8), degrees)
     assert np.max(np.abs(ee.est - est)) < 1e-10 and np.max(np.abs(ee.opt - opt)) < 1e-10
+    # the risks themselves (not only their differences): R(f_F) by quadrature, f_n by lstsq
+    xq, wq = np.polynomial.legendre.leggauss(120)
+    f_q = (xq - 2) * np.cos(4 * xq)
+    r8 = np.random.default_rng(8)
+    x8 = r8.uniform(-1, 1, (200, 100))
+    y8 = (x8 - 2) * np.cos(4 * x8) + 0.5 * r8.standard_normal((200, 100))
+    for k in (0, 3, 6, 10):
+        cF = _legendre(xq, k).T @ (wq / 2 * f_q)
+        RF = 0.5 * np.sum(wq / 2 * (_legendre(xq, k) @ cF - f_q) ** 2) + 0.125
+        assert abs(ee.best[k] - RF) < 1e-12
+        for s in range(0, 200, 7):
+            c_n = np.linalg.lstsq(_legendre(x8[s], k), y8[s], rcond=None)[0]
+            assert abs(ee.erm[s, k] - (RF + 0.5 * np.sum((c_n - cF) ** 2))) < 1e-10
     for seed in (8, 100, 101, 102):
         est, opt = _excess_experiment(np.random.default_rng(seed), degrees)
         e, o, share = est.mean(0), opt.mean(0), np.mean(opt < -1e-12, axis=0)
@@ -523,8 +568,13 @@ def test_ryu_long_runs_and_the_hint_loss():
         r = np.random.default_rng(2023)
         th0 = model.init(r, "normal", bias=0.03)
         hint = lib.train(model, th0, X, y, loss="mse", lr=0.2, epochs=1000, batch_size=128,
-                         rng=r, record=None)
+                         rng=r)
         tr = [_sigmoid_net_losses(model.layers(f.theta), X, y).mean() for f in (short, long, hint)]
+        loss0 = _sigmoid_net_losses(model.layers(th0), X, y).mean()
+        assert abs(loss0 - short.loss[0]) < 1e-10 and 8.5 < loss0 < 9.5
+        assert 600 < short.loss[1] < 800  # the first epoch (4 steps) overshoots
+        if noise:
+            assert np.min(hint.loss[2:]) > 1.0  # the hint's noisy run stays on the plateau
         assert abs(tr[0] - short.loss[-1]) < 1e-10
         dist = 0.5 * np.mean((model.predict(long.theta, Xt) - data.ryu_target(Xt)) ** 2)
         if noise:  # training loss of f*(x) = (x - 2) cos 4x itself on these noisy labels
@@ -546,8 +596,18 @@ def test_estimation_error_exceeds_its_first_order_term_at_n_100():
     target = lambda x: (x - 2) * np.cos(4 * x)  # noqa: E731
     xq, wq = leg.leggauss(200)
     wq = wq / 2
+    est8, _ = _excess_experiment(np.random.default_rng(8), np.arange(11))
+    infl8 = []
+    for d in range(11):
+        feats = lambda x: leg.legvander(x, d) * np.sqrt(2 * np.arange(d + 1) + 1)  # noqa: B023, E731
+        c_f = feats(xq).T @ (wq * target(xq))
+        r2 = (target(xq) - feats(xq) @ c_f) ** 2 + 0.25
+        infl8.append(est8[:, d].mean() / (np.sum(wq * np.sum(feats(xq) ** 2, axis=1) * r2) / 200))
+    infl8 = np.array(infl8)  # the chapter's 200 training sets (seed 8)
+    assert np.all((infl8[:9] > 1.1) & (infl8[:9] < 1.45))
+    assert 1.6 < infl8[9] < 2 and 2.2 < infl8[10] < 2.8
     rng = np.random.default_rng([4, 41])
-    for d, lo, hi in [(4, 1.05, 1.5), (10, 2.0, 3.0)]:
+    for d, lo, hi in [(4, 1.05, 1.5), (8, 1.2, 1.7), (9, 1.5, 2.4), (10, 1.8, 3.0)]:
         feats = lambda x: leg.legvander(x, d) * np.sqrt(2 * np.arange(d + 1) + 1)  # noqa: B023, E731
         c_f = feats(xq).T @ (wq * target(xq))
         r2 = (target(xq) - feats(xq) @ c_f) ** 2 + 0.25
