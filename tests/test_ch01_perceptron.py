@@ -155,10 +155,35 @@ def test_a_shift_that_lowers_b_raises_gamma(seed):
     t = 2 * y - 1
     Xc = X + c
     assert abs(np.min(t * (Xc @ W_TRUE)) / np.linalg.norm(W_TRUE) - 0.1) < 1e-12  # b = 0 now
-    g, _ = constants(X, y, np.append(W_TRUE, B_TRUE))
-    gc, _ = constants(Xc, y, np.append(W_TRUE, 0.0))
+    g, R = constants(X, y, np.append(W_TRUE, B_TRUE))
+    gc, Rc = constants(Xc, y, np.append(W_TRUE, 0.0))
     assert abs(gc - 0.1) < 1e-12 and gc > g
     assert abs(g - 0.1 * np.linalg.norm(W_TRUE) / np.hypot(np.linalg.norm(W_TRUE), B_TRUE)) < 1e-12
+    # the bound changes by (Rc / R)^2 |w|^2 / |(w, b)|^2 = (Rc / R)^2 1.49 / 1.65: it rises only
+    # when R grows by more than the factor |(w, b)| / |w| = 1.052 by which gamma rises
+    assert np.isclose((Rc / gc) ** 2 / (R / g) ** 2, (Rc / R) ** 2 * 1.49 / 1.65, rtol=1e-12)
+
+
+def test_centring_the_line_raises_r_and_the_bound_for_the_chapters_draw():
+    X, y = data.separable_blobs(100, np.random.default_rng([1, 5]), margin=0.1, w=W_TRUE,
+                                b=B_TRUE)
+    g, R = constants(X, y, np.append(W_TRUE, B_TRUE))
+    Xc = X + B_TRUE * W_TRUE / (W_TRUE @ W_TRUE)
+    # plain numpy: gamma of the line through the origin and the largest augmented norm
+    t = 2 * y - 1
+    gc = np.min(t * (Xc @ W_TRUE)) / np.linalg.norm(W_TRUE)
+    Rc = np.max(np.sqrt(np.sum(Xc**2, axis=1) + 1))
+    assert abs(gc - 0.1) < 1e-12 and gc > g
+    assert Rc / R > 1.06 > gc / g and abs(Rc - 4.772) < 0.002  # printed 4.77
+    bound, bound_c = (R / g) ** 2, (Rc / gc) ** 2
+    assert 1.01 < bound_c / bound < 1.05 and abs(bound_c - 2277.2) < 0.1  # printed 2277
+    assert round(bound) == 2226
+    nb = json.loads(NOTEBOOK.read_text())
+    out = "".join("".join(o.get("text", "")) for c_ in nb["cells"] if c_["cell_type"] == "code"
+                  for o in c_["outputs"])
+    assert "gamma rises to the input margin 0.100; R grows to 4.77, the bound to 2277" in out
+    text = "".join("".join(c_["source"]) for c_ in nb["cells"] if c_["cell_type"] == "markdown")
+    assert "$R$ grows there to 4.77" in text and "from 2226 to 2277" in text
 
 
 @pytest.mark.parametrize("seed", range(10))
