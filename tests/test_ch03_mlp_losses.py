@@ -360,25 +360,33 @@ def test_stable_cross_entropy_positive_until_lambda_700_and_naive_gives_inf_for_
     # lambda = 700 and exactly 0 at 701
     at = [losses.softmax_cross_entropy(np.array([[v] + [0.0] * 9]), [0])[0] for v in (700.0, 701.0)]
     assert abs(at[0] / (9 * np.exp(-700.0)) - 1) < 1e-12 and at[1] == 0.0
+    big = np.array([1e4, -1e4, 0.0])
+    with np.errstate(all="ignore"):
+        naive = [-np.log(np.exp(big[y]) / np.exp(big).sum()) for y in (0, 1)]
+    assert np.isnan(naive[0]) and naive[1] == np.inf  # inf / inf and 0 / inf
 
 
 def test_dropped_exponentials_cost_at_most_k_minus_1_times_e_minus_700():
     # (k - 1) e^-700 is below 1e-303 for k <= 11 and above it from k = 12
     e700 = float(np.exp(-700.0))
     assert [k for k in range(2, 20) if (k - 1) * e700 < 1e-303] == list(range(2, 12))
-    # k = 11 with every other logit 701 below the top: lib gives 0, the exact loss
-    # log(1 + 10 e^-701) ~ 10 e^-701 is below the bound
-    for k in (2, 5, 11):
-        u = np.array([[0.0] + [-701.0] * (k - 1)])
-        exact = (k - 1) * np.exp(-701.0)
-        assert losses.softmax_cross_entropy(u, [0])[0] == 0.0 and exact < (k - 1) * e700 < 1e-303
+    # at the edge: every other logit just beyond 700 below the top, so lib drops all k - 1
+    # exponentials and returns 0; the exact loss log(1 + (k - 1) e^(-700 - 1e-9)) stays within
+    # the bound (k - 1) e^-700 and comes within a relative 1e-8 of it
+    for k in (2, 5, 11, 12):
+        u = np.array([[0.0] + [-700.0 - 1e-9] * (k - 1)])
+        exact = np.log1p((k - 1) * np.exp(-700.0 - 1e-9))
+        assert losses.softmax_cross_entropy(u, [0])[0] == 0.0
+        assert (1 - 1e-8) * (k - 1) * e700 < exact <= (k - 1) * e700
+        assert (exact < 1e-303) == (k <= 11)  # below 1e-303 for k = 11, above it for k = 12
         # one other logit within 700 of the top is kept: the loss is positive
         u[0, 1] = -699.0
         assert losses.softmax_cross_entropy(u, [0])[0] > 0
-    big = np.array([1e4, -1e4, 0.0])
-    with np.errstate(all="ignore"):
-        naive = [-np.log(np.exp(big[y]) / np.exp(big).sum()) for y in (0, 1)]
-    assert np.isnan(naive[0]) and naive[1] == np.inf  # inf / inf and 0 / inf
+
+
+def test_loss_at_lambda_700_is_k_minus_1_times_about_1e_minus_304():
+    # e^-700 is about 1e-304, and the k = 10 loss at lambda = 700, 9 e^-700, about 1e-303
+    assert 0.9e-304 < np.exp(-700.0) < 1.1e-304 and 0.8e-303 < 9 * np.exp(-700.0) < 1e-303
 
 
 def test_naive_cross_entropy_last_positive_on_the_plotted_grid_and_alternation():
