@@ -142,7 +142,8 @@ def test_relu_random_feature_error_falls_by_more_than_30_from_width_1_to_128():
     """The chapter's ReLU claim in plain numpy over 20 families of seeds: the median (over 9
     random hidden layers) of the best least-squares RMSE falls by more than a factor 30 from
     width 1 to width 128 for |x| and sin 6x (monotonicity at every doubling is not claimed:
-    each width draws its own hidden layer)."""
+    each width draws its own hidden layer); at width 1 the error is within 15% of the best
+    constant's (the alt text's 0.29 and 0.66)."""
     x = np.linspace(-1, 1, 400)
 
     def median_rmse(y, width, family):
@@ -157,7 +158,10 @@ def test_relu_random_feature_error_falls_by_more_than_30_from_width_1_to_128():
 
     for y in (np.abs(x), np.sin(6 * x)):
         for family in [10, *range(100, 119)]:  # 10: the notebook's
-            assert median_rmse(y, 128, family) < median_rmse(y, 1, family) / 30
+            at_1 = median_rmse(y, 1, family)
+            assert median_rmse(y, 128, family) < at_1 / 30
+            # one unit barely beats the best constant (RMSE: the standard deviation of y)
+            assert 0.85 * np.std(y) < at_1 <= np.std(y) * (1 + 1e-9)
 
 
 def test_square_activation_network_is_a_quadratic_third_differences_below_1e_12():
@@ -404,9 +408,9 @@ def test_clipped_square_is_universal():
     clipped = Activation("clipped_square", lambda u: np.minimum(np.asarray(u) ** 2, 1.0),
                          lambda u: np.where(np.abs(u) < 1, 2 * np.asarray(u), 0.0), 2.0, True)
     xd = np.linspace(-1, 1, 400)
-    u = np.linspace(-3, 3, 60001)  # its Lipschitz constant 2: the largest difference quotient
-    assert np.isclose(np.max(np.abs(np.diff(np.minimum(u**2, 1.0)) / np.diff(u))), 2.0,
-                      rtol=1e-3)
+    u = np.linspace(-3, 3, 60001)  # its Lipschitz field: the largest difference quotient (2)
+    assert np.isclose(np.max(np.abs(np.diff(np.minimum(u**2, 1.0)) / np.diff(u))),
+                      clipped.lipschitz, rtol=1e-3)
     y6 = np.sin(6 * xd)
     quad = np.polynomial.polynomial.polyfit(xd, y6, 2)
     plateau = np.sqrt(np.mean((np.polynomial.polynomial.polyval(xd, quad) - y6) ** 2))
