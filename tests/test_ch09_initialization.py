@@ -187,42 +187,69 @@ def test_thin_shapes_are_biased_below_two(n):
     assert abs(closed - 2 * np.sqrt(n) / (np.sqrt(n) + 1)) < 0.01
 
 
-@pytest.mark.parametrize("seed", [0, 1])
-def test_tanh_xavier_follows_the_mean_field_recursion_on_average(seed):
-    """The recursion is the infinite-width limit: at width 100 the mean over 20 networks is
-    within [0.85, 1.05] of it at every layer, and below it (by a few per cent) at layer 31;
-    single networks scatter around it at layer 31 with a standard deviation of about 10 %."""
-    rng = np.random.default_rng([9, 41, seed])
-    width, depth = 100, 30
-    X = rng.standard_normal((200, width))
-    # oracle: q_{j+1} = E tanh(sqrt(q_j) g)^2 by a midpoint rule on [-10, 10] (not Hermite)
+def _tanh_mean_field(X, width, depth):
+    """q_{j+1} = E tanh(sqrt(q_j) g)^2 by a midpoint rule on [-10, 10] (not Hermite)."""
     g = np.linspace(-10, 10, 20001)
     dens = np.exp(-g**2 / 2) / np.sqrt(2 * np.pi) * (g[1] - g[0])
     q, pred = np.mean(np.sum(X**2, axis=1)) / width, []
     for _ in range(depth):
         q = float(np.sum(dens * np.tanh(np.sqrt(q) * g) ** 2))
         pred.append(np.sqrt(width * q))
-    assert abs(pred[-1] / np.sqrt(width / (2 * depth)) - 1) < 0.1
-    ratios, first_last, backward = [], [], []
-    for k in range(20):
-        wrng = np.random.default_rng([9, 42, seed, k])
-        z, norms = X, []  # plain forward pass, weights N(0, 1/n) (Xavier, square layers)
-        for _ in range(depth):
+    return np.array(pred)
+
+
+def _tanh_xavier_ratios(X, pred, n_networks, key):
+    """||z_j|| / mean-field per network and layer, plain forward passes, N(0, 1/n) weights."""
+    width, ratios = X.shape[1], []
+    for k in range(n_networks):
+        wrng = np.random.default_rng([9, 42, key, k])
+        z, norms = X, []
+        for _ in range(pred.size):
             z = np.tanh(z @ (wrng.standard_normal((width, width)) / np.sqrt(width)).T)
             norms.append(np.linalg.norm(z, axis=1).mean())
-        ratios.append(np.array(norms) / np.array(pred))
-        first_last.append(norms[0] / norms[-1])
-    mean_ratio = np.mean(ratios, axis=0)
-    assert np.all((mean_ratio > 0.85) & (mean_ratio < 1.05))
-    assert 0.8 < mean_ratio[-1] < 1.0
-    # single networks scatter around the limit with a standard deviation of about 10 %
-    last = np.array(ratios)[:, -1]
-    assert 0.05 < last.std(ddof=1) < 0.15
-    assert last.min() < 0.92 and last.max() > 1.0
-    assert np.mean(first_last) > 4
+        ratios.append(np.array(norms) / pred)
+    return np.array(ratios)
+
+
+def test_tanh_xavier_follows_the_mean_field_recursion_on_average():
+    """The recursion is the infinite-width limit. Over 8 groups of 20 width-100 networks (the
+    chapter's group size) every group passes the chapter's checks: the group mean within
+    [0.85, 1.05] of the limit at every layer and within (0.88, 1.0) at layer 31, sd of single
+    networks at layer 31 within (0.05, 0.15) (about 10 %), the standard error of a group mean
+    about 0.02, networks on both sides of the limit. Pooled, the 160 networks fall about 6 %
+    below the limit at layer 31 (standard error 0.7 %)."""
+    rng = np.random.default_rng([9, 41, 0])
+    width, depth = 100, 30
+    X = rng.standard_normal((200, width))
+    pred = _tanh_mean_field(X, width, depth)
+    assert abs(pred[-1] / np.sqrt(width / (2 * depth)) - 1) < 0.1  # the 1/sqrt(j) law
+    ratios = _tanh_xavier_ratios(X, pred, 160, 0)
+    for group in ratios.reshape(8, 20, depth):
+        mean_ratio = group.mean(axis=0)
+        assert np.all((mean_ratio > 0.85) & (mean_ratio < 1.05))
+        assert 0.88 < mean_ratio[-1] < 1.0
+        last = group[:, -1]
+        assert 0.05 < last.std(ddof=1) < 0.15
+        assert 0.011 < last.std(ddof=1) / np.sqrt(20) < 0.034
+        assert last.min() < 0.9 and last.max() > 1.0
+    last = ratios[:, -1]
+    se = last.std(ddof=1) / np.sqrt(last.size)
+    assert se < 0.01
+    assert 0.035 < 1 - last.mean() < 0.085  # about 6 %, 3.5 standard errors either side
+    assert 0.07 < last.std(ddof=1) < 0.11  # pooled sd: about 10 %
+
+
+def test_tanh_xavier_forward_and_backward_norms_decay():
+    rng = np.random.default_rng([9, 41, 1])
+    width, depth = 100, 30
+    X = rng.standard_normal((200, width))
+    pred = _tanh_mean_field(X, width, depth)
+    ratios = _tanh_xavier_ratios(X, pred, 20, 1)
+    assert np.mean(ratios[:, 0] * pred[0] / (ratios[:, -1] * pred[-1])) > 4
     model = MLP((width,) * (depth + 2), "tanh")
+    backward = []
     for k in range(3):
-        theta = model.init(np.random.default_rng([9, 43, seed, k]), "xavier")
+        theta = model.init(np.random.default_rng([9, 43, 1, k]), "xavier")
         s = diagnostics.layer_statistics(model, theta, X, delta_out=rng.normal(size=(200, width)))
         backward.append(s.delta_norms[-2] / s.delta_norms[1])
     assert min(backward) > 3
@@ -387,11 +414,12 @@ def test_50_draw_means_agree_with_the_lecture_column_means_and_spreads(seed):
     assert abs(sd_thin - 0.13) < 0.005 and abs(sd[0] / sd_thin - 1) < 0.3
     assert 0.025 < sd[2] < 0.055 and 0.005 < sd[5] < 0.015
     # the column means are within about 11 % of 2 (5 standard errors of margin at 14 %), the
-    # (100, 1) column more than 7 % short; single draws fall further: the lowest of ten
-    # draws of the (100, 1) column is more than 7.5 % short
+    # (100, 1) column more than 7 % short (closed form 9.3 %, standard error 0.9 %) and on its
+    # closed-form mean; single draws fall further: the lowest of ten is well below the mean
     assert np.all(np.abs(norms.mean(axis=0) - 2) < 0.14 * 2)
-    assert 1 - norms[:, 0].mean() / 2 > 0.07 and norms[:10, 0].min() < 0.925 * 2
-    assert 1 - 2 * _chi_mean(100) / 11 / 2 > 0.09  # closed form: 9.3 % short
+    assert 1 - norms[:, 0].mean() / 2 > 0.07
+    assert abs(norms[:, 0].mean() - 2 * _chi_mean(100) / 11) < 4 * sd_thin / math.sqrt(50)
+    assert norms[:10, 0].min() < norms[:, 0].mean() - 0.05
 
 
 @pytest.mark.parametrize("seed", [0, 1])
