@@ -367,7 +367,7 @@ def test_finite_difference_step_tradeoff(seed):
     if seed == 0:  # the chapter's points: the printed best step
         assert f"{eps[np.argmin(err_c)]:.1e}" == "1.8e-05"
     assert np.all(err_f[eps >= 1e-6] > 10 * err_c[eps >= 1e-6])
-    # the figure's alt text: centred minimum a few 1e-12, one-sided a few 1e-9 at 3e-8 to 1e-7
+    # the figure's alt text: centred minimum a few 1e-12, one-sided a few 1e-9 at 2e-8 to 2e-7
     assert 1e-12 < err_c.min() < 1e-11
     assert 2e-8 < eps[np.argmin(err_f)] < 2e-7 and 1e-9 < err_f.min() < 1e-8
 
@@ -696,19 +696,28 @@ def test_louppe_loss_is_the_written_formula_and_spectral_exercise_full_gradient(
 
 def test_chain_rule_proof_example_child_ancestor_of_child():
     """Section 'Computational graphs', proof of the chain rule: with k1 = x^2, k2 = x k1,
-    f = k2, perturbing k1 with k2 recomputed gives df/dk1 = x (not 0, the derivative of
-    (k1, k2) -> k2 in k1), and the theorem's sum x * 2x + 1 * k1 = 3x^2 is df/dx."""
-    h = 1e-6
+    f = k2, reverse mode gives the adjoint df/dk1 = x (perturb k1, recompute k2; not 0, the
+    derivative of (k1, k2) -> k2 in k1) and df/dx = x * 2x + 1 * k1 = 3x^2, checked against
+    the closed forms and centred differences of the recomputed graph."""
+    graph = autodiff.ScalarGraph([autodiff.Node("x", "input"),
+                                  autodiff.Node("k1", "square", ("x",)),
+                                  autodiff.Node("k2", "mul", ("x", "k1"))])
+    # F_2(x, k1): the same graph from given values of x and k1, k2 recomputed
+    from_k1 = autodiff.ScalarGraph([autodiff.Node("x", "input"), autodiff.Node("k1", "input"),
+                                    autodiff.Node("k2", "mul", ("x", "k1"))])
+    h = 1e-5
     for x in (-1.7, 0.4, 2.3):
-        k1 = x ** 2
-
-        def f_from_k1(k, x=x):  # F_2(x, k1): k2 = x k1 recomputed
-            return x * k
-
-        df_dk1 = (f_from_k1(k1 + h) - f_from_k1(k1 - h)) / (2 * h)
-        assert abs(df_dk1 - x) < 1e-8 and abs(x) > 0.1
-        df_dx = ((x + h) ** 3 - (x - h) ** 3) / (2 * h)  # f = x * x^2 as a function of x
-        assert abs(df_dx - (df_dk1 * 2 * x + 1.0 * k1)) < 1e-6
+        values = graph.forward(x=x)
+        assert abs(values["k2"] - x ** 3) < 1e-12 * max(1, abs(x) ** 3)
+        adj = graph.backward(values)
+        assert abs(adj["k2"] - 1) < 1e-15
+        assert abs(adj["k1"] - x) < 1e-12 and abs(x) > 0.1  # not 0
+        assert abs(adj["x"] - 3 * x ** 2) < 1e-12 * max(1, 3 * x ** 2)
+        k1 = values["k1"]
+        fd_k1 = (from_k1.forward(x=x, k1=k1 + h)["k2"]
+                 - from_k1.forward(x=x, k1=k1 - h)["k2"]) / (2 * h)
+        fd_x = (graph.forward(x=x + h)["k2"] - graph.forward(x=x - h)["k2"]) / (2 * h)
+        assert abs(fd_k1 - adj["k1"]) < 1e-8 and abs(fd_x - adj["x"]) < 1e-8
 
 
 def test_louppe_graph_draws_the_loss_as_an_operation_with_a_colour_key():
