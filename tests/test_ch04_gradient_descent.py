@@ -595,8 +595,9 @@ def test_ryu_long_runs_and_the_hint_loss():
 def test_estimation_error_exceeds_its_first_order_term_at_n_100():
     """Excess-error section: E_est ~ E[|phi|^2 r^2] / (2N) to first order in 1/N; at N = 100
     the chapter's 200 sets give 1.1 to 1.45 up to d = 8, 1.6 to 2 at d = 9 and 2.2 to 2.8 at
-    d = 10; 2000 fresh sets (plain-numpy least squares, 100 seeds) give 0.85 to 1.2 for d <= 2,
-    1.05 to 1.65 for d = 3-8, 1.3 to 2.6 at d = 9 and 1.5 to 6 at d = 10, where the factor is
+    d = 10; batches of 2000 fresh sets (plain-numpy least squares, 100 seeds) give 0.85 to 1.2
+    for d <= 2, 1.05 to 1.8 for d = 3-8 (medians 1.1 to 1.45), 1.3 to 2.6 at d = 9 and above
+    1.5 at d = 10, with medians about 1.6 and 2.1 at d = 9, 10, where the factor is
     heavy-tailed (orthonormal Legendre features, projection by quadrature)."""
     leg = np.polynomial.legendre
     target = lambda x: (x - 2) * np.cos(4 * x)  # noqa: E731
@@ -620,7 +621,7 @@ def test_estimation_error_exceeds_its_first_order_term_at_n_100():
         c_f = feats(xq).T @ (wq * target(xq))
         r2 = (target(xq) - feats(xq) @ c_f) ** 2 + 0.25
         first.append((c_f, np.sum(wq * np.sum(feats(xq) ** 2, axis=1) * r2) / 200))
-    low, high = np.full(11, np.inf), np.zeros(11)
+    infl_all = np.empty((100, 11))
     for seed in range(100):
         rng = np.random.default_rng([seed, 42])
         x = rng.uniform(-1, 1, (2000, 100))
@@ -629,14 +630,17 @@ def test_estimation_error_exceeds_its_first_order_term_at_n_100():
             P = leg.legvander(x, d) * np.sqrt(2 * np.arange(d + 1) + 1)
             c_n = np.linalg.solve(np.einsum("sni,snj->sij", P, P),
                                   np.einsum("sni,sn->si", P, y)[..., None])[..., 0]
-            infl = 0.5 * np.sum((c_n - c_f) ** 2, axis=1).mean() / fo
-            low[d], high[d] = min(low[d], infl), max(high[d], infl)
+            infl_all[seed, d] = 0.5 * np.sum((c_n - c_f) ** 2, axis=1).mean() / fo
+    low, high, med = infl_all.min(axis=0), infl_all.max(axis=0), np.median(infl_all, axis=0)
+    # the chapter's bounds for one batch (an upper bound at d = 10 would not hold: heavy tail)
     assert np.all(low[:3] > 0.85) and np.all(high[:3] < 1.2)
-    assert np.all(low[3:9] > 1.05) and np.all(high[3:9] < 1.65)
-    assert low[9] > 1.3 and high[9] < 2.6 and low[10] > 1.5 and high[10] < 6
-    # the ranges the chapter quotes: about 1.4 to 2.2 at d = 9 and 1.7 to 4.7 at d = 10
-    assert 1.3 < low[9] < 1.5 and 2.0 < high[9] < 2.4 and 1.6 < low[10] < 1.8
-    assert 4.2 < high[10] < 5.2 and high[10] > 2 * low[10]  # heavy-tailed
+    assert np.all(low[3:9] > 1.05) and np.all(high[3:9] < 1.8)
+    assert low[9] > 1.3 and high[9] < 2.6 and low[10] > 1.5
+    # the typical values the chapter quotes: medians about 1.1 to 1.4 for d = 3-8, about 1.6
+    # and 2.1 at d = 9, 10; single batches spread far more at d = 10
+    assert np.all((med[3:9] > 1.1) & (med[3:9] < 1.45))
+    assert 1.55 < med[9] < 1.7 and 2.0 < med[10] < 2.25
+    assert high[10] > 2 * low[10]  # heavy-tailed
     # one set of plain least-squares fits by lstsq agrees with the normal equations
     rng = np.random.default_rng([4, 41])
     x = rng.uniform(-1, 1, 100)
