@@ -419,7 +419,7 @@ def test_50_draw_means_agree_with_the_lecture_column_means_and_spreads(seed):
     assert np.all(np.abs(norms.mean(axis=0) - 2) < 0.14 * 2)
     assert 1 - norms[:, 0].mean() / 2 > 0.07
     assert abs(norms[:, 0].mean() - 2 * _chi_mean(100) / 11) < 4 * sd_thin / math.sqrt(50)
-    assert norms[:10, 0].min() < norms[:, 0].mean() - 0.05
+    assert norms[:10, 0].min() < norms[:, 0].mean() - 0.03
 
 
 @pytest.mark.parametrize("seed", [0, 1])
